@@ -1,0 +1,694 @@
+"""The one request path every operation goes through.
+
+An operation module declares an ``Operation``: method, path template, which
+arguments go to the query or the body and how they are checked, how the
+success body decodes, whether the call is idempotent. Calling it runs, in the
+order a request lives:
+
+    validate -> build URL -> authenticate -> send (with retries) -> classify
+    -> decode -> Result
+
+Nothing here raises for an HTTP, network, decoding or validation failure:
+every such failure ends as ``Err``. Cancellation propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from urllib.parse import quote
+
+import aiohttp
+import attrs
+import yarl
+
+from formance_orch import _serde
+from formance_orch.core import RequestOptions, SDKCore
+from formance_orch.errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    FormanceError,
+    InvalidRequestError,
+    NoContentOperationError,
+    OperationError,
+    RequestTimeoutError,
+    ResponseValidationError,
+    UnexpectedResponseError,
+    snippet,
+)
+from formance_orch.hooks import HookContext, call_hooks
+from formance_orch.models.common import CursorEnvelope, CursorPage, DataEnvelope, V2Error
+from formance_orch.result import Err, Ok, ResponseMeta, Result
+from formance_orch.retries import Failure, parse_retry_after
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from multidict import CIMultiDictProxy
+
+__all__ = [
+    "Body",
+    "Operation",
+    "Param",
+    "Response",
+]
+
+T = TypeVar("T")
+
+logger = logging.getLogger("formance_orch")
+
+_NO_BODY: Any = object()
+_EMPTY: Mapping[str, Any] = {}
+_NO_HEADERS: Mapping[str, str] = {}
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+_TOP_KEY = re.compile(r"\$\.(\w+)")
+_JSON_CONTENT_TYPE = "application/json"
+
+
+# --- declarations -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Param:
+    """One path or query argument: its Python name, wire key, type and bounds."""
+
+    name: str
+    kind: type[str] | type[int] | type[bool] = str
+    wire: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def encode(self, value: Any) -> str:
+        """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
+        kind = self.kind
+        if kind is bool:
+            if value.__class__ is not bool:
+                raise self._invalid(f"must be a bool, got {type(value).__name__}")
+            return "true" if value else "false"
+        if kind is int:
+            if value.__class__ is not int:
+                raise self._invalid(f"must be an int, got {type(value).__name__}")
+            if (self.minimum is not None and value < self.minimum) or (
+                self.maximum is not None and value > self.maximum
+            ):
+                raise self._invalid(f"must be between {self._bounds()}, got {value}")
+            return str(value)
+        if value.__class__ is not str:
+            raise self._invalid(f"must be a str, got {type(value).__name__}")
+        if not value:
+            raise self._invalid("must not be empty")
+        return _encode_segment(value)
+
+    def _bounds(self) -> str:
+        high = "any" if self.maximum is None else str(self.maximum)
+        return f"{self.minimum} and {high}"
+
+    def _invalid(self, reason: str) -> InvalidRequestError:
+        return InvalidRequestError(f"{self.name} {reason}", parameter=self.name)
+
+
+def _encode_segment(value: str) -> str:
+    """Percent-encode ``value`` so that it stays one path segment or query value.
+
+    ``.`` and ``..`` are unreserved characters, so ``quote`` leaves them alone,
+    but as whole segments they are path steps: encode their dots too.
+    """
+    encoded = quote(value, safe="")
+    if encoded == "." or encoded == "..":
+        return encoded.replace(".", "%2E")
+    return encoded
+
+
+#: The query parameters every list operation takes.
+CURSOR = Param("cursor", str, "cursor")
+PAGE_SIZE = Param("page_size", int, "pageSize", minimum=1, maximum=1000)
+
+
+@attrs.frozen
+class Body:
+    """What an operation accepts as its JSON body, and how it is checked.
+
+    The body is either passed whole, as the argument ``name`` (an instance of
+    ``model`` or a plain mapping), or built from the keyword arguments listed
+    in ``fields`` (Python names, sent under their wire names; None is left
+    out). A body that does not fit ``model`` is rejected before sending, with
+    the JSON path of the problem. ``string_values`` requires a mapping of
+    strings to strings (run variables).
+    """
+
+    name: str
+    model: type | None = None
+    fields: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    string_values: bool = False
+
+    def encode(self, whole: Any, fields: Mapping[str, Any]) -> bytes:
+        """The body as JSON bytes; raises ``InvalidRequestError`` when it is invalid."""
+        given = {name: value for name, value in fields.items() if value is not None}
+        from_fields = whole is _NO_BODY or whole is None
+        if from_fields:
+            for name in self.required:
+                if name not in given:
+                    raise InvalidRequestError(f"{name} is required", parameter=name)
+            if not self.fields:
+                raise self._invalid("is required")
+            data: Any = {_serde.wire_name(name): value for name, value in given.items()}
+        elif given:
+            raise self._invalid(f"cannot be combined with {', '.join(sorted(given))}")
+        elif self.model is not None and isinstance(whole, self.model):
+            data = _serde.unstructure(whole)
+        elif isinstance(whole, Mapping):
+            data = dict(whole)
+        else:
+            expected = f"a {self.model.__name__} or a mapping" if self.model else "a mapping"
+            raise self._invalid(f"must be {expected}, got {type(whole).__name__}")
+        for key, value in data.items():
+            if not isinstance(key, str):
+                raise self._invalid(f"keys must be str, got {type(key).__name__}")
+            if self.string_values and not isinstance(value, str):
+                raise self._invalid(f"values must be str, got {type(value).__name__} at {key!r}")
+        try:
+            encoded = _serde.dumps(data)
+        except (TypeError, ValueError) as exc:
+            raise self._invalid(f"cannot be encoded as JSON: {exc}") from None
+        if self.model is not None:
+            self._check_shape(encoded, given if from_fields else {})
+        return encoded
+
+    def _check_shape(self, encoded: bytes, fields: Mapping[str, Any]) -> None:
+        """Reject a body the model cannot read (as the server would, but before I/O).
+
+        When the body was built from keyword arguments, the error names the
+        argument at fault rather than the body.
+        """
+        model = self.model
+        assert model is not None
+        data = _serde.loads(encoded)
+        try:
+            _serde.structure_hook(model)(data, model)
+        except Exception:  # noqa: BLE001 - reported with its path below
+            where, reason = _serde.locate_failure(data, model)
+            top = _TOP_KEY.match(where)
+            culprit = next(
+                (name for name in fields if top and top[1] == _serde.wire_name(name)), None
+            )
+            if culprit is None:
+                raise self._invalid(f"does not fit {model.__name__} at {where}: {reason}") from None
+            raise InvalidRequestError(
+                f"{culprit} is invalid at {where}: {reason}", parameter=culprit
+            ) from None
+
+    def _invalid(self, reason: str) -> InvalidRequestError:
+        return InvalidRequestError(f"{self.name} {reason}", parameter=self.name)
+
+
+class Response(Generic[T]):
+    """How a success body becomes the value of ``Ok``.
+
+    ``Response.data(M)`` unwraps ``{"data": M}``, ``Response.cursor(M)`` unwraps
+    ``{"cursor": {...}}`` into ``CursorPage[M]``, ``Response.json(M)`` decodes
+    the body as ``M``, and ``Response.no_content()`` expects no body (``None``).
+    The structure function is generated on first use and kept.
+    """
+
+    __slots__ = ("_hook", "_unwrap", "exact_numbers", "wire_type")
+
+    def __init__(
+        self, wire_type: Any, unwrap: Callable[[Any], T] | None, *, exact_numbers: bool = False
+    ) -> None:
+        self.wire_type = wire_type
+        self.exact_numbers = exact_numbers
+        self._unwrap = unwrap
+        self._hook: Callable[[Any, Any], Any] | None = None
+
+    @staticmethod
+    def json(model: type[T]) -> Response[T]:
+        """The whole body is one ``model``."""
+        return Response(model, None)
+
+    @staticmethod
+    def data(model: type[T], *, exact_numbers: bool = False) -> Response[T]:
+        """The body is ``{"data": model}``; the value is the model.
+
+        ``exact_numbers`` keeps the literal of every float in the body, for
+        bodies whose integers may have travelled through float64.
+        """
+        envelope = DataEnvelope[model]  # type: ignore[valid-type]
+        return Response(envelope, _data, exact_numbers=exact_numbers)
+
+    @staticmethod
+    def cursor(model: type[T]) -> Response[CursorPage[T]]:
+        """The body is ``{"cursor": {...}}``; the value is a ``CursorPage[model]``."""
+        return Response(CursorEnvelope[model], _cursor)  # type: ignore[valid-type]
+
+    @staticmethod
+    def no_content() -> Response[None]:
+        """No body is read; the value is None."""
+        return Response(None, None)
+
+    @property
+    def expects_body(self) -> bool:
+        """False for ``no_content`` responses."""
+        return self.wire_type is not None
+
+    def decode(self, data: Any) -> T:
+        """Structure parsed JSON into the value; raises when it does not fit."""
+        hook = self._hook
+        if hook is None:
+            hook = self._hook = _serde.structure_hook(self.wire_type)
+        value = hook(data, self.wire_type)
+        unwrap = self._unwrap
+        return value if unwrap is None else unwrap(value)
+
+
+def _data(envelope: DataEnvelope[T]) -> T:
+    return envelope.data
+
+
+def _cursor(envelope: CursorEnvelope[T]) -> CursorPage[T]:
+    return envelope.cursor
+
+
+class Operation(Generic[T]):
+    """One API operation, declared; calling it performs the request.
+
+    ``path`` is relative to ``/api/orchestration`` and names its parameters
+    with their Python names (``/v2/instances/{instance_id}``); parameters not
+    listed in ``path_params`` are non-empty strings. ``idempotent`` defaults
+    to True for GET, PUT and DELETE. ``fallback_paths`` are tried, in order,
+    when the server answers 404 (for servers that route an endpoint
+    elsewhere).
+    """
+
+    __slots__ = (
+        "_templates",
+        "body",
+        "fallback_paths",
+        "idempotent",
+        "method",
+        "operation_id",
+        "path_params",
+        "query",
+        "response",
+    )
+
+    def __init__(
+        self,
+        operation_id: str,
+        method: str,
+        path: str,
+        *,
+        response: Response[T],
+        path_params: tuple[Param, ...] = (),
+        query: tuple[Param, ...] = (),
+        body: Body | None = None,
+        idempotent: bool | None = None,
+        fallback_paths: tuple[str, ...] = (),
+    ) -> None:
+        self.operation_id = operation_id
+        self.method = method
+        self.response = response
+        self.query = query
+        self.body = body
+        self.idempotent = method in ("GET", "PUT", "DELETE") if idempotent is None else idempotent
+        self.fallback_paths = fallback_paths
+        declared = {param.name: param for param in path_params}
+        names = _PATH_PARAM.findall(path)
+        self.path_params = tuple(declared.get(name, Param(name)) for name in names)
+        self._templates = tuple(
+            _PATH_PARAM.sub("{}", template) for template in (path, *fallback_paths)
+        )
+
+    async def __call__(
+        self,
+        core: SDKCore,
+        *,
+        path: Mapping[str, Any] = _EMPTY,
+        query: Mapping[str, Any] = _EMPTY,
+        body: Any = _NO_BODY,
+        fields: Mapping[str, Any] = _EMPTY,
+        options: RequestOptions | None = None,
+    ) -> Result[T, OperationError]:
+        """Validate the arguments, perform the request and decode the answer."""
+        try:
+            prepared = self._prepare(core, path, query, body, fields, options)
+        except InvalidRequestError as error:
+            return Err(error, ResponseMeta(0, _NO_HEADERS, 0, 0.0))
+        return await _send(core, self, prepared, options)
+
+    def _prepare(
+        self,
+        core: SDKCore,
+        path: Mapping[str, Any],
+        query: Mapping[str, Any],
+        body: Any,
+        fields: Mapping[str, Any],
+        options: RequestOptions | None,
+    ) -> _Prepared:
+        """Check every argument and build the URLs and body, before any I/O."""
+        if not isinstance(core, SDKCore):
+            raise InvalidRequestError(f"core must be an SDKCore, got {type(core).__name__}")
+        if options is not None and not isinstance(options, RequestOptions):
+            raise InvalidRequestError(
+                f"options must be a RequestOptions, got {type(options).__name__}",
+                parameter="options",
+            )
+        if core.closed:
+            raise InvalidRequestError("this SDKCore is closed")
+        segments = []
+        for param in self.path_params:
+            value = path.get(param.name)
+            if value is None:
+                raise InvalidRequestError(f"{param.name} is required", parameter=param.name)
+            segments.append(param.encode(value))
+        pairs = []
+        for param in self.query:
+            value = query.get(param.name)
+            if value is not None:
+                pairs.append(f"{param.wire}={param.encode(value)}")
+        suffix = "?" + "&".join(pairs) if pairs else ""
+        urls = tuple(
+            yarl.URL(core._api_base + template.format(*segments) + suffix, encoded=True)
+            for template in self._templates
+        )
+        data: bytes | None = None
+        if self.body is not None:
+            data = self.body.encode(body, fields)
+        return _Prepared(urls, data)
+
+
+class NoContentOperation(Operation[None]):
+    """An operation answered with 204 No Content: its value is always None."""
+
+    __slots__ = ()
+
+    async def __call__(
+        self,
+        core: SDKCore,
+        *,
+        path: Mapping[str, Any] = _EMPTY,
+        query: Mapping[str, Any] = _EMPTY,
+        body: Any = _NO_BODY,
+        fields: Mapping[str, Any] = _EMPTY,
+        options: RequestOptions | None = None,
+    ) -> Result[None, NoContentOperationError]:
+        """Validate the arguments and perform the request."""
+        # ResponseValidationError needs a body to validate: it cannot occur here.
+        result = await super().__call__(
+            core, path=path, query=query, body=body, fields=fields, options=options
+        )
+        return cast("Result[None, NoContentOperationError]", result)
+
+
+@attrs.frozen
+class _Prepared:
+    """A request ready to send: its URL (then the fallbacks) and body."""
+
+    urls: tuple[yarl.URL, ...]
+    data: bytes | None
+
+
+# --- sending ------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Attempt:
+    """What one attempt produced."""
+
+    result: Ok[Any] | Err[FormanceError] | None = None
+    failure: Failure = Failure.FINAL
+    status: int = 0
+    headers: Mapping[str, str] = _NO_HEADERS
+    authorization: str | None = None
+
+
+async def _send(
+    core: SDKCore, op: Operation[T], prepared: _Prepared, options: RequestOptions | None
+) -> Result[T, OperationError]:
+    """Run attempts until one succeeds or the retry policy gives up."""
+    retry = core.retries
+    timeout = core._timeout
+    headers = dict(core.headers)
+    if options is not None:
+        if options.retries is not None:
+            retry = options.retries
+        if options.timeout is not None:
+            timeout = aiohttp.ClientTimeout(total=options.timeout)
+        if options.headers:
+            headers.update(options.headers)
+    if prepared.data is not None:
+        headers["Content-Type"] = _JSON_CONTENT_TYPE
+    clock = core.clock
+    started = clock.monotonic()
+    url_index = 0
+    attempts = 0
+    policy_attempts = 0
+    reauthenticated = False
+    waits: Generator[float, None, None] | None = None
+    while True:
+        attempts += 1
+        outcome = await _attempt(
+            core, op, prepared.urls[url_index], prepared.data, headers, timeout, attempts
+        )
+        meta = ResponseMeta(outcome.status, outcome.headers, attempts, clock.monotonic() - started)
+        result = outcome.result
+        if isinstance(result, Ok):
+            ok = Ok(result.value, meta)
+            if core.hooks.after_success:
+                await call_hooks(
+                    core.hooks.after_success, _context(op, prepared.urls[url_index], attempts), meta
+                )
+            return ok
+        assert result is not None
+        if core.hooks.after_error:
+            await call_hooks(
+                core.hooks.after_error,
+                _context(op, prepared.urls[url_index], attempts),
+                result.error,
+            )
+        # Two second chances that are not retries: a fresh token, another route.
+        if (
+            outcome.status == 401
+            and not reauthenticated
+            and outcome.authorization is not None
+            and core._auth is not None
+            and core._auth.invalidate(outcome.authorization)
+        ):
+            reauthenticated = True
+            continue
+        if outcome.status == 404 and url_index + 1 < len(prepared.urls):
+            url_index += 1
+            continue
+        policy_attempts += 1
+        if policy_attempts >= retry.max_attempts or not retry.should_retry(
+            outcome.failure, outcome.status, idempotent=op.idempotent
+        ):
+            return cast("Err[OperationError]", Err(result.error, meta))
+        retry_after = parse_retry_after(outcome.headers.get("Retry-After"))
+        if retry_after is not None:
+            delay = min(retry_after, retry.max_retry_after)
+        else:
+            if waits is None:
+                waits = retry.waits()
+            delay = next(waits)
+        if clock.monotonic() - started + delay > retry.max_elapsed:
+            return cast("Err[OperationError]", Err(result.error, meta))
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s: retrying in %.3f s after %s",
+                op.method,
+                prepared.urls[url_index],
+                delay,
+                result.error,
+            )
+        await clock.sleep(delay)
+
+
+def _context(op: Operation[Any], url: yarl.URL, attempt: int) -> HookContext:
+    return HookContext(op.operation_id, op.method, str(url), attempt)
+
+
+async def _attempt(
+    core: SDKCore,
+    op: Operation[Any],
+    url: yarl.URL,
+    data: bytes | None,
+    base_headers: dict[str, str],
+    timeout: aiohttp.ClientTimeout,
+    attempt: int,
+) -> _Attempt:
+    """One HTTP exchange: authenticate, send, read, classify."""
+    session = core.session()
+    headers = base_headers
+    authorization = None
+    auth = core._auth
+    if auth is not None:
+        authorization = auth.cached()
+        if authorization is None:
+            try:
+                authorization = await auth.fetch(session, timeout, core.headers)
+            except AuthenticationError as auth_error:
+                failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
+                return _Attempt(Err(auth_error), failure)
+        headers = {**base_headers, "Authorization": authorization}
+    if core.hooks.before_request:
+        headers = dict(headers)
+        await call_hooks(core.hooks.before_request, _context(op, url, attempt), headers)
+    debug = logger.isEnabledFor(logging.DEBUG)
+    if debug:
+        sent_at = core.clock.monotonic()
+        logger.debug(
+            "%s %s attempt %d headers=%s", op.method, url, attempt, _redacted_headers(headers)
+        )
+    try:
+        async with session.request(
+            op.method, url, headers=headers, data=data, timeout=timeout
+        ) as response:
+            status = response.status
+            response_headers: CIMultiDictProxy[str] = response.headers
+            body = await response.read()
+    except TimeoutError as exc:
+        failure = (
+            Failure.NOT_SENT if isinstance(exc, aiohttp.ConnectionTimeoutError) else Failure.TIMEOUT
+        )
+        error: FormanceError = RequestTimeoutError(
+            f"{op.method} {url.path} timed out after {timeout.total} s", timeout=timeout.total
+        )
+        error.__cause__ = exc
+        return _Attempt(Err(error), failure, authorization=authorization)
+    except aiohttp.ClientConnectorError as exc:
+        error = APIConnectionError(
+            f"could not connect to {url.host}:{url.port}: {exc.os_error}", sent=False
+        )
+        error.__cause__ = exc
+        return _Attempt(Err(error), Failure.NOT_SENT, authorization=authorization)
+    except aiohttp.ClientError as exc:
+        error = APIConnectionError(
+            f"{op.method} {url.path} failed: {type(exc).__name__}: {exc}", sent=True
+        )
+        error.__cause__ = exc
+        return _Attempt(Err(error), Failure.BROKEN, authorization=authorization)
+    if debug:
+        logger.debug(
+            "%s %s -> %d in %.1f ms (attempt %d)",
+            op.method,
+            url,
+            status,
+            (core.clock.monotonic() - sent_at) * 1000,
+            attempt,
+        )
+    if 200 <= status < 300:
+        result = _decode_success(op.response, status, response_headers, body, core)
+        failure = Failure.FINAL
+    else:
+        result = Err(_classify_error(status, response_headers, body, core))
+        failure = Failure.STATUS
+    return _Attempt(result, failure, status, response_headers, authorization)
+
+
+def _redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {
+        name: "[redacted]" if name.lower() == "authorization" else value
+        for name, value in headers.items()
+    }
+
+
+# --- classifying and decoding -----------------------------------------------------------------
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # absent: let the body speak for itself
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == _JSON_CONTENT_TYPE or media.endswith("+json")
+
+
+def _text(body: bytes, core: SDKCore) -> str:
+    """The body as text for an error, with every known secret removed."""
+    text = body.decode("utf-8", "replace")
+    if core._auth is not None:
+        for secret in core._auth.secrets():
+            if secret:
+                text = text.replace(secret, "[redacted]")
+    return text
+
+
+def _decode_success(
+    response: Response[Any],
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    core: SDKCore,
+) -> Ok[Any] | Err[FormanceError]:
+    if not response.expects_body:
+        return Ok(None)
+    content_type = headers.get("Content-Type")
+
+    def unexpected(reason: str) -> Err[FormanceError]:
+        return Err(
+            UnexpectedResponseError(
+                f"HTTP {status}: {reason}",
+                status=status,
+                content_type=content_type,
+                body=snippet(_text(body, core)),
+                headers=headers,
+            )
+        )
+
+    if not _is_json(content_type):
+        return unexpected(f"expected a JSON body, got content type {content_type!r}")
+    if not body:
+        return unexpected("expected a JSON body, got an empty body")
+    try:
+        data = _serde.loads(body, exact_numbers=response.exact_numbers)
+    except ValueError:
+        return unexpected("the body is not valid JSON")
+    try:
+        return Ok(response.decode(data))
+    except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
+        where, reason = _serde.locate_failure(data, response.wire_type)
+        return Err(
+            ResponseValidationError(
+                status=status,
+                path=where,
+                reason=reason,
+                body=snippet(_text(body, core)),
+                headers=headers,
+            )
+        )
+
+
+_V2_ERROR: Response[V2Error] = Response.json(V2Error)
+
+
+def _classify_error(
+    status: int, headers: Mapping[str, str], body: bytes, core: SDKCore
+) -> FormanceError:
+    """An error status becomes an ``APIError`` when its body is a V2Error."""
+    content_type = headers.get("Content-Type")
+    text = _text(body, core)
+    if body and _is_json(content_type):
+        try:
+            parsed = _V2_ERROR.decode(_serde.loads(body))
+        except Exception:  # noqa: BLE001 - not a V2Error: reported as unexpected below
+            pass
+        else:
+            return APIError(
+                status=status,
+                error_code=parsed.error_code,
+                error_message=_text(parsed.error_message.encode(), core),
+                body=text,
+                headers=headers,
+                details=parsed.details,
+            )
+    reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
+    return UnexpectedResponseError(
+        f"HTTP {status} with {reason}",
+        status=status,
+        content_type=content_type,
+        body=snippet(text),
+        headers=headers,
+    )

@@ -1,0 +1,184 @@
+"""``SDKCore``: configuration, credentials and the HTTP session.
+
+It has no operation methods: operations are functions taking the core as
+their first argument (``formance_orch.funcs``). Create one core per
+application and share it; it is safe to use from many tasks at once.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Mapping
+from types import TracebackType
+
+import aiohttp
+import attrs
+import yarl
+
+from formance_orch._version import __version__
+from formance_orch.clock import Clock, SystemClock
+from formance_orch.hooks import Hooks
+from formance_orch.retries import RetryConfig
+from formance_orch.security import (
+    DEFAULT_TOKEN_PATH,
+    Authenticator,
+    Security,
+    SecurityLike,
+    make_authenticator,
+)
+
+__all__ = ["DEFAULT_SERVER_URL", "RequestOptions", "SDKCore"]
+
+#: Where the SDK sends requests when neither the code nor the environment says.
+DEFAULT_SERVER_URL = "http://localhost"
+
+#: The environment variable read when ``server_url`` is not given.
+SERVER_URL_ENV = "FORMANCE_SERVER_URL"
+
+#: The API's prefix under the server URL.
+API_PREFIX = "/api/orchestration"
+
+USER_AGENT = (
+    f"formance-orch-python/{__version__} aiohttp/{aiohttp.__version__} "
+    f"python/{platform.python_version()}"
+)
+
+
+def _positive_or_none(_: object, attribute: attrs.Attribute[float | None], value: object) -> None:
+    if value is not None and not (isinstance(value, int | float) and value > 0):
+        raise ValueError(f"RequestOptions.{attribute.name} must be a positive number")
+
+
+@attrs.frozen(kw_only=True)
+class RequestOptions:
+    """Per-call settings that override the core's.
+
+    ``timeout`` is the seconds one attempt may take; ``retries`` replaces the
+    retry policy (``RetryConfig.none()`` disables retries); ``headers`` are
+    added to the request (they cannot replace ``Authorization``).
+    """
+
+    timeout: float | None = attrs.field(default=None, validator=_positive_or_none)
+    retries: RetryConfig | None = None
+    headers: Mapping[str, str] | None = None
+
+
+def _normalise_server_url(server_url: str) -> str:
+    url = yarl.URL(server_url.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"server_url must be an http:// or https:// URL, got {server_url!r}")
+    if url.query_string or url.fragment:
+        raise ValueError(f"server_url must not have a query or fragment, got {server_url!r}")
+    return str(url).rstrip("/")
+
+
+class SDKCore:
+    """What every operation needs: where the API is, how to authenticate, the session.
+
+    ``server_url`` defaults to ``$FORMANCE_SERVER_URL``, else
+    ``http://localhost``; requests go to ``{server_url}/api/orchestration/v2/...``.
+    ``timeout`` is the default seconds one attempt may take. Pass ``session``
+    to use your own ``aiohttp.ClientSession`` (the core then never closes it);
+    otherwise the core creates one on first use and closes it in ``aclose()``
+    or at the end of ``async with``. ``clock`` is for tests that run in
+    virtual time.
+    """
+
+    __slots__ = (
+        "_api_base",
+        "_auth",
+        "_closed",
+        "_owns_session",
+        "_session",
+        "_timeout",
+        "clock",
+        "headers",
+        "hooks",
+        "retries",
+        "security",
+        "server_url",
+        "timeout",
+    )
+
+    def __init__(
+        self,
+        *,
+        server_url: str | None = None,
+        security: SecurityLike | None = None,
+        retries: RetryConfig | None = None,
+        timeout: float = 30.0,
+        hooks: Hooks | None = None,
+        session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if not (isinstance(timeout, int | float) and timeout > 0):
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        #: The server's base URL, without a trailing slash.
+        self.server_url = _normalise_server_url(
+            server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
+        )
+        #: The credentials given (shown without secrets in ``repr``).
+        self.security = security
+        #: The default retry policy.
+        self.retries = retries if retries is not None else RetryConfig()
+        #: The default seconds one attempt may take.
+        self.timeout = float(timeout)
+        #: The hooks called around every attempt.
+        self.hooks = hooks if hooks is not None else Hooks()
+        #: The clock retries wait on and token expiry is read from.
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        #: Headers sent with every request.
+        self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        self._api_base = self.server_url + API_PREFIX
+        self._timeout = aiohttp.ClientTimeout(total=self.timeout)
+        self._auth: Authenticator | None = make_authenticator(
+            security, token_url=self._token_url(security), clock=self.clock
+        )
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+
+    def _token_url(self, security: SecurityLike | None) -> str:
+        token_url = security.token_url if isinstance(security, Security) else None
+        if not token_url:
+            return self.server_url + DEFAULT_TOKEN_PATH
+        if "://" in token_url:
+            return token_url
+        return self.server_url + "/" + token_url.lstrip("/")
+
+    @property
+    def closed(self) -> bool:
+        """True once ``aclose()`` has run."""
+        return self._closed
+
+    def session(self) -> aiohttp.ClientSession:
+        """The HTTP session, created on first use inside the running event loop."""
+        session = self._session
+        if session is None or (self._owns_session and session.closed):
+            session = self._session = aiohttp.ClientSession()
+        return session
+
+    async def aclose(self) -> None:
+        """Close the session this core created (a caller's session is left open)."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session and not session.closed:
+            await session.close()
+
+    async def __aenter__(self) -> SDKCore:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return (
+            f"SDKCore(server_url={self.server_url!r}, security={self.security!r}, "
+            f"timeout={self.timeout!r}, retries={self.retries!r})"
+        )

@@ -1,0 +1,212 @@
+"""The errors an operation can return.
+
+Every failure is a value: operations return ``Err(error)`` with one of the
+classes below instead of raising. They are still exceptions, so
+``result.unwrap()`` can raise them and callers can ``except FormanceError``.
+
+No error message, ``str()`` or ``repr()`` ever contains a credential: bodies
+are kept as text snippets, and the pipeline removes known secrets from them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "AuthenticationError",
+    "ErrorCode",
+    "FormanceError",
+    "InvalidRequestError",
+    "NoContentOperationError",
+    "OperationError",
+    "RequestTimeoutError",
+    "ResponseValidationError",
+    "UnexpectedResponseError",
+]
+
+#: How many characters of an unexpected body an error keeps.
+SNIPPET_LIMIT = 512
+
+
+def snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:
+    """Return ``text`` cut to ``limit`` characters, marking the cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+class ErrorCode(enum.StrEnum):
+    """The error codes the Orchestration v2 API documents.
+
+    The set is open: an error code the server adds later reaches the caller as
+    a plain ``str`` (``APIError.error_code``) rather than failing to decode.
+    """
+
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    INTERNAL = "INTERNAL"
+
+
+class FormanceError(Exception):
+    """Base class of every error this SDK returns or raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class APIError(FormanceError):
+    """The server answered with an error status and a ``V2Error`` body."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        error_code: ErrorCode | str,
+        error_message: str,
+        body: str,
+        headers: Mapping[str, str],
+        details: Any = None,
+    ) -> None:
+        super().__init__(f"HTTP {status} {error_code}: {error_message}")
+        self.status = status
+        self.error_code = error_code
+        self.error_message = error_message
+        self.body = body
+        self.headers = headers
+        self.details = details
+
+    def __repr__(self) -> str:
+        return (
+            f"APIError(status={self.status}, error_code={str(self.error_code)!r}, "
+            f"error_message={self.error_message!r})"
+        )
+
+
+class UnexpectedResponseError(FormanceError):
+    """The server answered with something this API never sends.
+
+    For example an HTML page from a gateway, an empty 404 body, truncated JSON
+    or a success status the operation does not define. ``body`` holds a
+    truncated snippet of what arrived.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        content_type: str | None,
+        body: str,
+        headers: Mapping[str, str],
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.content_type = content_type
+        self.body = body
+        self.headers = headers
+
+    def __repr__(self) -> str:
+        return (
+            f"UnexpectedResponseError(status={self.status}, "
+            f"content_type={self.content_type!r}, message={self.message!r})"
+        )
+
+
+class ResponseValidationError(FormanceError):
+    """A success body was JSON but did not match the operation's model.
+
+    ``path`` is a JSON path into the body (``$.data.status[1].startedAt``),
+    using the wire's field names; ``reason`` says what was wrong there.
+    """
+
+    def __init__(
+        self, *, status: int, path: str, reason: str, body: str, headers: Mapping[str, str]
+    ) -> None:
+        super().__init__(f"response body does not match the model at {path}: {reason}")
+        self.status = status
+        self.path = path
+        self.reason = reason
+        self.body = body
+        self.headers = headers
+
+    def __repr__(self) -> str:
+        return f"ResponseValidationError(status={self.status}, path={self.path!r})"
+
+
+class InvalidRequestError(FormanceError):
+    """An argument was rejected before anything was sent.
+
+    ``parameter`` names the offending argument, when there is one.
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class APIConnectionError(FormanceError):
+    """The server could not be reached, or the connection broke mid-exchange.
+
+    ``sent`` is False when the failure happened before the request left (the
+    server cannot have acted on it). The original exception is ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+class RequestTimeoutError(FormanceError):
+    """An attempt took longer than its timeout."""
+
+    def __init__(self, message: str, *, timeout: float | None) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+
+
+class AuthenticationError(FormanceError):
+    """No credentials could be obtained: the token endpoint refused or failed.
+
+    ``status`` is the token endpoint's HTTP status, or None when it could not
+    be reached.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, body: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+    @property
+    def transient(self) -> bool:
+        """Whether asking again later may succeed (unreachable, 429 or 5xx)."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+
+#: Every error an operation with a response body can return.
+OperationError: TypeAlias = (
+    APIError
+    | UnexpectedResponseError
+    | ResponseValidationError
+    | InvalidRequestError
+    | APIConnectionError
+    | RequestTimeoutError
+    | AuthenticationError
+)
+
+#: Every error an operation answered with 204 No Content can return.
+NoContentOperationError: TypeAlias = (
+    APIError
+    | UnexpectedResponseError
+    | InvalidRequestError
+    | APIConnectionError
+    | RequestTimeoutError
+    | AuthenticationError
+)

@@ -1,0 +1,41 @@
+"""Create (register) a workflow from its stages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from formance_orch._pipeline import Body, Operation, Response
+from formance_orch.core import RequestOptions, SDKCore
+from formance_orch.errors import OperationError
+from formance_orch.models.workflows import V2Workflow, V2WorkflowConfig
+from formance_orch.result import Result
+
+__all__ = ["orchestration_v2_create_workflow"]
+
+_OPERATION = Operation(
+    "v2CreateWorkflow",
+    "POST",
+    "/v2/workflows",
+    body=Body("config", V2WorkflowConfig, fields=("stages", "name"), required=("stages",)),
+    response=Response.data(V2Workflow),
+)
+
+
+async def orchestration_v2_create_workflow(
+    core: SDKCore,
+    *,
+    stages: Sequence[Mapping[str, Any]] | None = None,
+    name: str | None = None,
+    config: V2WorkflowConfig | Mapping[str, Any] | None = None,
+    options: RequestOptions | None = None,
+) -> Result[V2Workflow, OperationError]:
+    """Create a workflow from its ``stages`` (and an optional ``name``).
+
+    Alternatively pass the whole definition as ``config``: a
+    ``V2WorkflowConfig`` or its JSON as a mapping. Not retried on server
+    errors by default, since the server may have created it; see
+    ``RetryConfig.retry_non_idempotent``.
+    """
+    fields = {"stages": stages, "name": name}
+    return await _OPERATION(core, body=config, fields=fields, options=options)

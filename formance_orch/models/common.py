@@ -1,0 +1,63 @@
+"""Models every operation shares: server info, errors, pages and envelopes."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from formance_orch.errors import ErrorCode
+
+__all__ = ["CursorEnvelope", "CursorPage", "DataEnvelope", "V2Error", "V2ServerInfo"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class V2ServerInfo:
+    """The version of the Orchestration service."""
+
+    version: str
+
+
+@attrs.frozen(kw_only=True)
+class V2Error:
+    """The body of every error response.
+
+    ``error_code`` is an ``ErrorCode`` when the server sends a documented code,
+    else the plain string it sent. ``details`` is kept when present (the real
+    server adds it to some errors).
+    """
+
+    error_code: ErrorCode | str
+    error_message: str
+    details: Any = None
+
+
+@attrs.frozen(kw_only=True)
+class CursorPage(Generic[T]):
+    """One page of a list operation.
+
+    Pass ``next`` (or ``previous``) back as ``cursor`` to get the adjacent
+    page; ``has_more`` says whether there is a next one.
+    """
+
+    page_size: int
+    has_more: bool
+    data: list[T] = attrs.field(factory=list)
+    next: str | None = None
+    previous: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DataEnvelope(Generic[T]):
+    """``{"data": ...}``: how single resources arrive (unwrapped by the SDK)."""
+
+    data: T
+
+
+@attrs.frozen(kw_only=True)
+class CursorEnvelope(Generic[T]):
+    """``{"cursor": {...}}``: how pages arrive (unwrapped by the SDK)."""
+
+    cursor: CursorPage[T]

@@ -1,0 +1,79 @@
+"""Imports stay lazy: the package, and each operation, load only what they need."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+MODEL_MODULES = {
+    "formance_orch.models.common",
+    "formance_orch.models.instances",
+    "formance_orch.models.workflows",
+}
+
+# Which model groups each operation module is allowed (and expected) to load.
+EXPECTED_MODELS = {
+    "orchestration_v2_get_server_info": {"common"},
+    "orchestration_v2_get_instance": {"common", "instances"},
+    "orchestration_v2_list_instances": {"common", "instances"},
+    "orchestration_v2_create_workflow": {"common", "workflows"},
+}
+
+
+def modules_after(statement: str) -> set[str]:
+    code = f"import sys, json\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    output = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    return set(json.loads(output))
+
+
+def test_importing_the_package_loads_no_http_stack_and_no_models() -> None:
+    loaded = modules_after("import formance_orch")
+
+    assert "aiohttp" not in loaded
+    assert "cattrs" not in loaded
+    assert not {name for name in loaded if name.startswith("formance_orch.models")}
+    assert "formance_orch.funcs" not in loaded
+
+
+def test_result_and_errors_do_not_need_aiohttp() -> None:
+    loaded = modules_after("from formance_orch import Ok, Err, APIError, Security")
+
+    assert "aiohttp" not in loaded
+
+
+@pytest.mark.parametrize("operation", sorted(EXPECTED_MODELS))
+def test_an_operation_loads_only_its_own_models(operation: str) -> None:
+    loaded = modules_after(f"import formance_orch.funcs.{operation}")
+
+    groups = {name.rsplit(".", 1)[1] for name in loaded & MODEL_MODULES}
+    assert groups == EXPECTED_MODELS[operation]
+    others = {f"formance_orch.funcs.{name}" for name in EXPECTED_MODELS if name != operation}
+    assert not loaded & others
+
+
+def test_funcs_package_reexports_lazily() -> None:
+    loaded = modules_after(
+        "from formance_orch.funcs import orchestration_v2_get_instance as f\nassert callable(f)"
+    )
+
+    assert "formance_orch.funcs.orchestration_v2_get_instance" in loaded
+    assert "formance_orch.funcs.orchestration_v2_create_workflow" not in loaded
+    assert "formance_orch.models.workflows" not in loaded
+
+
+def test_unknown_names_raise_attribute_error() -> None:
+    import formance_orch
+    import formance_orch.funcs
+    import formance_orch.models
+
+    for package in (formance_orch, formance_orch.funcs, formance_orch.models):
+        with pytest.raises(AttributeError):
+            package.does_not_exist  # noqa: B018
+        assert set(package.__all__) <= set(dir(package))
+        for name in package.__all__:
+            assert getattr(package, name) is not None
