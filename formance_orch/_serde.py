@@ -414,6 +414,10 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
 
 
 def _json_default(value: Any) -> Any:
+    # Request-side helpers (the stage builders) know their own wire form.
+    to_wire = getattr(value, "to_wire", None)
+    if callable(to_wire):
+        return to_wire()
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, enum.Enum):
