@@ -73,41 +73,55 @@ _JSON_CONTENT_TYPE = "application/json"
 
 @attrs.frozen
 class Param:
-    """One path or query argument: its Python name, wire key, type and bounds."""
+    """One argument: its Python name, wire key, type, bounds and whether it is required.
+
+    ``kind`` is ``str`` (non-empty), ``int`` (within ``minimum``..``maximum``),
+    ``bool``, or ``object`` (any JSON value, left to a body's model to check).
+    ``wire`` defaults to the camelCase of ``name``.
+    """
 
     name: str
-    kind: type[str] | type[int] | type[bool] = str
+    kind: type = str
     wire: str | None = None
     minimum: int | None = None
     maximum: int | None = None
+    required: bool = False
+
+    @property
+    def key(self) -> str:
+        """The name of this argument on the wire."""
+        return self.wire if self.wire is not None else _serde.wire_name(self.name)
+
+    def check(self, value: Any) -> None:
+        """Raise ``InvalidRequestError`` unless ``value`` is valid for this argument."""
+        kind = self.kind
+        if kind is object:
+            return
+        if value.__class__ is not kind:
+            raise self._invalid(f"must be {_ARTICLE[kind]}, got {type(value).__name__}")
+        if kind is str and not value:
+            raise self._invalid("must not be empty")
+        number = cast("int", value) if kind is int else 0
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            high = "any" if self.maximum is None else self.maximum
+            raise self._invalid(f"must be between {self.minimum} and {high}, got {value}")
 
     def encode(self, value: Any) -> str:
         """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
-        kind = self.kind
-        if kind is bool:
-            if value.__class__ is not bool:
-                raise self._invalid(f"must be a bool, got {type(value).__name__}")
+        self.check(value)
+        if value.__class__ is bool:
             return "true" if value else "false"
-        if kind is int:
-            if value.__class__ is not int:
-                raise self._invalid(f"must be an int, got {type(value).__name__}")
-            if (self.minimum is not None and value < self.minimum) or (
-                self.maximum is not None and value > self.maximum
-            ):
-                raise self._invalid(f"must be between {self._bounds()}, got {value}")
+        if value.__class__ is int:
             return str(value)
-        if value.__class__ is not str:
-            raise self._invalid(f"must be a str, got {type(value).__name__}")
-        if not value:
-            raise self._invalid("must not be empty")
         return _encode_segment(value)
-
-    def _bounds(self) -> str:
-        high = "any" if self.maximum is None else str(self.maximum)
-        return f"{self.minimum} and {high}"
 
     def _invalid(self, reason: str) -> InvalidRequestError:
         return InvalidRequestError(f"{self.name} {reason}", parameter=self.name)
+
+
+_ARTICLE = {str: "a str", int: "an int", bool: "a bool"}
 
 
 def _encode_segment(value: str) -> str:
@@ -123,8 +137,8 @@ def _encode_segment(value: str) -> str:
 
 
 #: The query parameters every list operation takes.
-CURSOR = Param("cursor", str, "cursor")
-PAGE_SIZE = Param("page_size", int, "pageSize", minimum=1, maximum=1000)
+CURSOR = Param("cursor")
+PAGE_SIZE = Param("page_size", int, minimum=1, maximum=1000)
 
 
 @attrs.frozen
@@ -132,30 +146,33 @@ class Body:
     """What an operation accepts as its JSON body, and how it is checked.
 
     The body is either passed whole, as the argument ``name`` (an instance of
-    ``model`` or a plain mapping), or built from the keyword arguments listed
-    in ``fields`` (Python names, sent under their wire names; None is left
-    out). A body that does not fit ``model`` is rejected before sending, with
-    the JSON path of the problem. ``string_values`` requires a mapping of
-    strings to strings (run variables).
+    ``model`` or a plain mapping), or built from the keyword arguments in
+    ``fields`` (None is left out). A body that does not fit ``model`` is
+    rejected before sending, with the JSON path of the problem.
+    ``string_values`` requires a mapping of strings to strings (run variables).
     """
 
     name: str
     model: type | None = None
-    fields: tuple[str, ...] = ()
-    required: tuple[str, ...] = ()
+    fields: tuple[Param, ...] = ()
     string_values: bool = False
 
     def encode(self, whole: Any, fields: Mapping[str, Any]) -> bytes:
         """The body as JSON bytes; raises ``InvalidRequestError`` when it is invalid."""
-        given = {name: value for name, value in fields.items() if value is not None}
         from_fields = whole is _NO_BODY or whole is None
+        given: dict[str, Any] = {}
+        for param in self.fields:
+            value = fields.get(param.name)
+            if value is None:
+                if param.required and from_fields:
+                    raise InvalidRequestError(f"{param.name} is required", parameter=param.name)
+                continue
+            param.check(value)
+            given[param.key] = value
         if from_fields:
-            for name in self.required:
-                if name not in given:
-                    raise InvalidRequestError(f"{name} is required", parameter=name)
             if not self.fields:
                 raise self._invalid("is required")
-            data: Any = {_serde.wire_name(name): value for name, value in given.items()}
+            data: Any = given
         elif given:
             raise self._invalid(f"cannot be combined with {', '.join(sorted(given))}")
         elif self.model is not None and isinstance(whole, self.model):
@@ -175,10 +192,10 @@ class Body:
         except (TypeError, ValueError) as exc:
             raise self._invalid(f"cannot be encoded as JSON: {exc}") from None
         if self.model is not None:
-            self._check_shape(encoded, given if from_fields else {})
+            self._check_shape(encoded, self.fields if from_fields else ())
         return encoded
 
-    def _check_shape(self, encoded: bytes, fields: Mapping[str, Any]) -> None:
+    def _check_shape(self, encoded: bytes, fields: tuple[Param, ...]) -> None:
         """Reject a body the model cannot read (as the server would, but before I/O).
 
         When the body was built from keyword arguments, the error names the
@@ -192,9 +209,7 @@ class Body:
         except Exception:  # noqa: BLE001 - reported with its path below
             where, reason = _serde.locate_failure(data, model)
             top = _TOP_KEY.match(where)
-            culprit = next(
-                (name for name in fields if top and top[1] == _serde.wire_name(name)), None
-            )
+            culprit = next((p.name for p in fields if top and top[1] == p.key), None)
             if culprit is None:
                 raise self._invalid(f"does not fit {model.__name__} at {where}: {reason}") from None
             raise InvalidRequestError(
@@ -368,7 +383,7 @@ class Operation(Generic[T]):
         for param in self.query:
             value = query.get(param.name)
             if value is not None:
-                pairs.append(f"{param.wire}={param.encode(value)}")
+                pairs.append(f"{param.key}={param.encode(value)}")
         suffix = "?" + "&".join(pairs) if pairs else ""
         urls = tuple(
             yarl.URL(core._api_base + template.format(*segments) + suffix, encoded=True)

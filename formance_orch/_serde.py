@@ -186,6 +186,82 @@ def _is_dict(tp: Any) -> bool:
     return typing.get_origin(tp) in (dict, typing.get_origin(typing.Mapping)) or tp is dict
 
 
+def _tagged_members(tp: Any) -> tuple[list[type], bool] | None:
+    """The classes of a union that models tell apart by ``WIRE_TAG`` or ``WIRE_KEYS``.
+
+    Returns the classes and whether a ``dict`` member takes what matches none
+    of them; None when ``tp`` is not such a union.
+    """
+    args = _union_args(tp)
+    if not args or type(None) in args:
+        return None
+    classes = [arg for arg in args if isinstance(arg, type) and attrs.has(arg)]
+    others = [arg for arg in args if arg not in classes]
+    tagged = all(hasattr(cls, "WIRE_TAG") or hasattr(cls, "WIRE_KEYS") for cls in classes)
+    if not classes or not tagged or not all(_is_dict(other) for other in others):
+        return None
+    return classes, bool(others)
+
+
+def _go_field_name(key: str) -> str:
+    """How Go spells a JSON key when its struct field has no JSON tag."""
+    return "ID" if key == "id" else key[:1].upper() + key[1:]
+
+
+@attrs.frozen
+class _Shape:
+    """How one attrs class maps to its wire object (derived from its fields)."""
+
+    wire: dict[str, str]
+    any_case: tuple[tuple[str, str], ...]
+    rest: str | None
+    omit_when_none: frozenset[str]
+
+    @classmethod
+    def of(cls, model: Any) -> _Shape:
+        fields = attrs.fields(typing.get_origin(model) or model)
+        rest = next((f.name for f in fields if f.metadata.get("rest")), None)
+        wire = {f.name: field_wire_name(f) for f in fields if f.name != rest}
+        any_case = tuple(
+            (wire[f.name], _go_field_name(wire[f.name]))
+            for f in fields
+            if f.metadata.get("any_case")
+        )
+        omit = frozenset(f.name for f in fields if f.default is None)
+        return cls(wire, any_case, rest, omit)
+
+    def structure_overrides(self) -> dict[str, Any]:
+        overrides = {name: override(rename=key) for name, key in self.wire.items()}
+        if self.rest is not None:
+            overrides[self.rest] = override(omit=True)
+        return overrides
+
+    def unstructure_overrides(self) -> dict[str, Any]:
+        overrides = {
+            name: override(rename=key, omit_if_default=name in self.omit_when_none)
+            for name, key in self.wire.items()
+        }
+        if self.rest is not None:
+            overrides[self.rest] = override(omit=True)
+        return overrides
+
+    def prepare(self, value: dict[str, Any]) -> dict[str, Any]:
+        """Accept capitalised spellings of the keys that may arrive so."""
+        for key, capitalised in self.any_case:
+            if capitalised in value and key not in value:
+                value = {**value, key: value[capitalised]}
+        return value
+
+    def finish(self, instance: Any, value: dict[str, Any]) -> Any:
+        """Keep the keys no field claims in the ``rest`` field, if the class has one."""
+        if self.rest is None:
+            return instance
+        known = set(self.wire.values())
+        known.update(capitalised for _, capitalised in self.any_case)
+        extra = {key: item for key, item in value.items() if key not in known}
+        return attrs.evolve(instance, **{self.rest: extra}) if extra else instance
+
+
 # --- the converters ------------------------------------------------------------------
 
 
@@ -291,43 +367,70 @@ def _configure(conv: cattrs.Converter, *, detailed: bool) -> None:
         return structure_dict
 
     def attrs_factory(cls: Any) -> StructureHook:
-        origin = typing.get_origin(cls) or cls
-        renames = {
-            field.name: override(rename=field_wire_name(field)) for field in attrs.fields(origin)
-        }
+        shape = _Shape.of(cls)
         generated = make_dict_structure_fn(
             cls,
             conv,
             _cattrs_forbid_extra_keys=False,
             _cattrs_detailed_validation=detailed,
-            **renames,  # type: ignore[arg-type]
+            **shape.structure_overrides(),
         )
-        if not detailed:
-            return generated
+        if detailed or shape.any_case or shape.rest is not None:
 
-        def structure_object(value: Any, tp: Any) -> Any:
-            if value.__class__ is not dict:
-                raise TypeError(f"expected an object, got {_json_type(value)}")
-            return generated(value, tp)
+            def structure_object(value: Any, tp: Any) -> Any:
+                if value.__class__ is not dict:
+                    raise TypeError(f"expected an object, got {_json_type(value)}")
+                return shape.finish(generated(shape.prepare(value), tp), value)
 
-        return structure_object
+            return structure_object
+        return generated
 
     def attrs_unstructure_factory(cls: Any) -> Callable[[Any], Any]:
-        origin = typing.get_origin(cls) or cls
-        renames = {
-            field.name: override(rename=field_wire_name(field)) for field in attrs.fields(origin)
-        }
-        return make_dict_unstructure_fn(
-            cls,
-            conv,
-            _cattrs_omit_if_default=True,
-            **renames,  # type: ignore[arg-type]
-        )
+        shape = _Shape.of(cls)
+        generated = make_dict_unstructure_fn(cls, conv, **shape.unstructure_overrides())
+        rest = shape.rest
+        if rest is None:
+            return generated
+
+        def unstructure_with_rest(value: Any) -> Any:
+            data = generated(value)
+            data.update(getattr(value, rest))
+            return data
+
+        return unstructure_with_rest
+
+    def tagged_union_factory(tp: Any) -> StructureHook:
+        members = _tagged_members(tp)
+        assert members is not None
+        classes, fallback = members
+        choices: list[tuple[type, tuple[str, str] | None, frozenset[str]]] = [
+            (cls, getattr(cls, "WIRE_TAG", None), getattr(cls, "WIRE_KEYS", frozenset()))
+            for cls in classes
+        ]
+        hooks = {cls: conv.get_structure_hook(cls) for cls in classes}
+        names = " or ".join(cls.__name__ for cls in classes)
+
+        def structure_tagged(value: Any, _: Any) -> Any:
+            if value.__class__ is not dict:
+                raise TypeError(f"expected an object, got {_json_type(value)}")
+            for cls, tag, keys in choices:
+                if (tag is not None and value.get(tag[0]) == tag[1]) or (
+                    tag is None and not keys.isdisjoint(value)
+                ):
+                    return hooks[cls](value, cls)
+            if fallback:
+                return value
+            raise ValueError(f"the object is none of {names}")
+
+        return structure_tagged
 
     conv.register_structure_hook_factory(_is_optional, optional_factory)
     conv.register_structure_hook_factory(lambda tp: _open_enum(tp) is not None, open_enum_factory)
     conv.register_structure_hook_factory(_is_list, list_factory)
     conv.register_structure_hook_factory(_is_dict, dict_factory)
+    conv.register_structure_hook_factory(
+        lambda tp: _tagged_members(tp) is not None, tagged_union_factory
+    )
     conv.register_structure_hook_factory(attrs.has, attrs_factory)
     conv.register_unstructure_hook_factory(attrs.has, attrs_unstructure_factory)
 

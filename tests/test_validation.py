@@ -85,7 +85,8 @@ async def test_page_size_bounds_are_inclusive(server, core) -> None:
         ({"name": "only a name"}, "stages", "stages is required"),
         ({"stages": "not a list"}, "stages", "stages is invalid at $.stages: expected an array"),
         ({"stages": [["not", "a", "mapping"]]}, "stages", "$.stages[0]: expected an object"),
-        ({"stages": [], "name": 7}, "name", "$.name: expected a string"),
+        ({"stages": [], "name": 7}, "name", "name must be a str, got int"),
+        ({"stages": [], "name": ""}, "name", "name must not be empty"),
         ({"stages": [], "config": {"stages": []}}, "config", "cannot be combined with stages"),
     ],
 )

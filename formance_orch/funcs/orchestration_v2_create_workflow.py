@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from formance_orch._pipeline import Body, Operation, Response
+from formance_orch._pipeline import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.workflows import V2Workflow, V2WorkflowConfig
@@ -17,7 +17,11 @@ _OPERATION = Operation(
     "v2CreateWorkflow",
     "POST",
     "/v2/workflows",
-    body=Body("config", V2WorkflowConfig, fields=("stages", "name"), required=("stages",)),
+    body=Body(
+        "config",
+        V2WorkflowConfig,
+        fields=(Param("stages", object, required=True), Param("name")),
+    ),
     response=Response.data(V2Workflow),
 )
 

@@ -15,12 +15,7 @@ _OPERATION = Operation(
     "v2ListInstances",
     "GET",
     "/v2/instances",
-    query=(
-        CURSOR,
-        PAGE_SIZE,
-        Param("workflow_id", str, "workflowID"),
-        Param("running", bool, "running"),
-    ),
+    query=(CURSOR, PAGE_SIZE, Param("workflow_id"), Param("running", bool)),
     response=Response.cursor(V2WorkflowInstance),
 )
 

@@ -8,7 +8,19 @@ import attrs
 
 from formance_orch.errors import ErrorCode
 
-__all__ = ["CursorEnvelope", "CursorPage", "DataEnvelope", "V2Error", "V2ServerInfo"]
+__all__ = [
+    "ANY_CASE",
+    "CursorEnvelope",
+    "CursorPage",
+    "DataEnvelope",
+    "V2Error",
+    "V2Monetary",
+    "V2ServerInfo",
+]
+
+#: Field metadata: the key may also arrive capitalised (``Ledger`` for
+#: ``ledger``), as Go structs without JSON tags serialise it.
+ANY_CASE = {"any_case": True}
 
 T = TypeVar("T")
 
@@ -43,10 +55,18 @@ class CursorPage(Generic[T]):
     """
 
     page_size: int
-    has_more: bool
+    has_more: bool = False
     data: list[T] = attrs.field(factory=list)
     next: str | None = None
     previous: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class V2Monetary:
+    """An amount of an asset. ``amount`` is exact at any size (``USD/2`` cents, ...)."""
+
+    asset: str
+    amount: int
 
 
 @attrs.frozen(kw_only=True)
