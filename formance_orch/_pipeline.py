@@ -176,7 +176,10 @@ class Body:
         elif given:
             raise self._invalid(f"cannot be combined with {', '.join(sorted(given))}")
         elif self.model is not None and isinstance(whole, self.model):
-            data = _serde.unstructure(whole)
+            try:
+                data = _serde.unstructure(whole)
+            except Exception as exc:  # noqa: BLE001 - a field holds what its type does not allow
+                raise self._invalid(f"cannot be encoded: {type(exc).__name__}: {exc}") from None
         elif isinstance(whole, Mapping):
             data = dict(whole)
         else:

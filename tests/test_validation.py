@@ -133,3 +133,15 @@ async def test_closed_core_is_rejected(server, make_core) -> None:
 
     assert_rejected(result, None, "closed")
     assert server.requests == []
+
+
+async def test_a_model_holding_what_its_types_forbid_is_an_err(server, core) -> None:
+    from formance_orch.models.workflows import V2WorkflowConfig
+    from formance_orch.stages import Delay
+
+    config = V2WorkflowConfig(stages=[Delay(duration="1m")])  # type: ignore[list-item]
+
+    result = await orchestration_v2_create_workflow(core, config=config)
+
+    assert_rejected(result, "config", "cannot be encoded")
+    assert server.requests == []

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formance_orch._pipeline import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.workflows import V2Workflow, V2WorkflowConfig
 from formance_orch.result import Result
+
+if TYPE_CHECKING:
+    from formance_orch.stages import StageLike
 
 __all__ = ["orchestration_v2_create_workflow"]
 
@@ -29,12 +32,16 @@ _OPERATION = Operation(
 async def orchestration_v2_create_workflow(
     core: SDKCore,
     *,
-    stages: Sequence[Mapping[str, Any]] | None = None,
+    stages: Sequence[StageLike] | None = None,
     name: str | None = None,
     config: V2WorkflowConfig | Mapping[str, Any] | None = None,
     options: RequestOptions | None = None,
 ) -> Result[V2Workflow, OperationError]:
     """Create a workflow from its ``stages`` (and an optional ``name``).
+
+    Stages are the typed builders of ``formance_orch.stages`` (``Send``,
+    ``Delay``, ``WaitEvent``, ``Update``) or their JSON as mappings, mixed
+    freely.
 
     Alternatively pass the whole definition as ``config``: a
     ``V2WorkflowConfig`` or its JSON as a mapping. Not retried on server
