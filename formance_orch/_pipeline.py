@@ -302,6 +302,7 @@ class Operation(Generic[T]):
     """
 
     __slots__ = (
+        "_skip_auto_headers",
         "_templates",
         "body",
         "fallback_paths",
@@ -336,6 +337,8 @@ class Operation(Generic[T]):
         declared = {param.name: param for param in path_params}
         names = _PATH_PARAM.findall(path)
         self.path_params = tuple(declared.get(name, Param(name)) for name in names)
+        # aiohttp labels an empty PUT or POST application/octet-stream: send no type instead.
+        self._skip_auto_headers = ("Content-Type",) if body is None else None
         self._templates = tuple(
             _PATH_PARAM.sub("{}", template) for template in (path, *fallback_paths)
         )
@@ -563,7 +566,12 @@ async def _attempt(
         )
     try:
         async with session.request(
-            op.method, url, headers=headers, data=data, timeout=timeout
+            op.method,
+            url,
+            headers=headers,
+            data=data,
+            timeout=timeout,
+            skip_auto_headers=op._skip_auto_headers,
         ) as response:
             status = response.status
             response_headers: CIMultiDictProxy[str] = response.headers
