@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         UnexpectedResponseError,
     )
     from formance_orch.hooks import HookContext, Hooks
+    from formance_orch.pagination import PaginationError, pages, paginate
     from formance_orch.result import Err, Ok, ResponseMeta, Result
     from formance_orch.retries import RetryConfig
     from formance_orch.security import BearerToken, Security, TokenProvider
@@ -53,6 +54,9 @@ _WHERE = {
     "UnexpectedResponseError": "errors",
     "HookContext": "hooks",
     "Hooks": "hooks",
+    "PaginationError": "pagination",
+    "paginate": "pagination",
+    "pages": "pagination",
     "Err": "result",
     "Ok": "result",
     "ResponseMeta": "result",
