@@ -14,26 +14,35 @@ from typing import TYPE_CHECKING, Any
 from formance_orch._version import __version__
 
 if TYPE_CHECKING:
-    from formance_orch.clock import Clock, SystemClock
-    from formance_orch.core import RequestOptions, SDKCore
-    from formance_orch.errors import (
-        APIConnectionError,
-        APIError,
-        AuthenticationError,
-        ErrorCode,
-        FormanceError,
-        InvalidRequestError,
-        NoContentOperationError,
-        OperationError,
-        RequestTimeoutError,
-        ResponseValidationError,
-        UnexpectedResponseError,
-    )
-    from formance_orch.hooks import HookContext, Hooks
-    from formance_orch.pagination import PaginationError, pages, paginate
-    from formance_orch.result import Err, Ok, ResponseMeta, Result
-    from formance_orch.retries import RetryConfig
-    from formance_orch.security import BearerToken, Security, TokenProvider
+    from formance_orch.clock import Clock as Clock
+    from formance_orch.clock import SystemClock as SystemClock
+    from formance_orch.core import RequestOptions as RequestOptions
+    from formance_orch.core import SDKCore as SDKCore
+    from formance_orch.errors import APIConnectionError as APIConnectionError
+    from formance_orch.errors import APIError as APIError
+    from formance_orch.errors import AuthenticationError as AuthenticationError
+    from formance_orch.errors import ErrorCode as ErrorCode
+    from formance_orch.errors import FormanceError as FormanceError
+    from formance_orch.errors import InvalidRequestError as InvalidRequestError
+    from formance_orch.errors import NoContentOperationError as NoContentOperationError
+    from formance_orch.errors import OperationError as OperationError
+    from formance_orch.errors import RequestTimeoutError as RequestTimeoutError
+    from formance_orch.errors import ResponseValidationError as ResponseValidationError
+    from formance_orch.errors import UnexpectedResponseError as UnexpectedResponseError
+    from formance_orch.hooks import HookContext as HookContext
+    from formance_orch.hooks import Hooks as Hooks
+    from formance_orch.pagination import PaginationError as PaginationError
+    from formance_orch.pagination import pages as pages
+    from formance_orch.pagination import paginate as paginate
+    from formance_orch.result import Err as Err
+    from formance_orch.result import Ok as Ok
+    from formance_orch.result import ResponseMeta as ResponseMeta
+    from formance_orch.result import Result as Result
+    from formance_orch.retries import RetryConfig as RetryConfig
+    from formance_orch.sdk import SDK as SDK
+    from formance_orch.security import BearerToken as BearerToken
+    from formance_orch.security import Security as Security
+    from formance_orch.security import TokenProvider as TokenProvider
 
 #: Which module defines each public name.
 _WHERE = {
@@ -62,6 +71,7 @@ _WHERE = {
     "ResponseMeta": "result",
     "Result": "result",
     "RetryConfig": "retries",
+    "SDK": "sdk",
     "BearerToken": "security",
     "Security": "security",
     "TokenProvider": "security",

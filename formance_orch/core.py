@@ -11,6 +11,7 @@ import os
 import platform
 from collections.abc import Mapping
 from types import TracebackType
+from typing import TypedDict
 
 import aiohttp
 import attrs
@@ -28,7 +29,7 @@ from formance_orch.security import (
     make_authenticator,
 )
 
-__all__ = ["DEFAULT_SERVER_URL", "RequestOptions", "SDKCore"]
+__all__ = ["DEFAULT_SERVER_URL", "CoreSettings", "RequestOptions", "SDKCore"]
 
 #: Where the SDK sends requests when neither the code nor the environment says.
 DEFAULT_SERVER_URL = "http://localhost"
@@ -62,6 +63,18 @@ class RequestOptions:
     timeout: float | None = attrs.field(default=None, validator=_positive_or_none)
     retries: RetryConfig | None = None
     headers: Mapping[str, str] | None = None
+
+
+class CoreSettings(TypedDict, total=False):
+    """The keyword arguments of ``SDKCore``, for code that passes them along."""
+
+    server_url: str | None
+    security: SecurityLike | None
+    retries: RetryConfig | None
+    timeout: float
+    hooks: Hooks | None
+    session: aiohttp.ClientSession | None
+    clock: Clock | None
 
 
 def _normalise_server_url(server_url: str) -> str:
