@@ -8,18 +8,30 @@ import sys
 
 import pytest
 
-MODEL_MODULES = {
-    "formance_orch.models.common",
-    "formance_orch.models.instances",
-    "formance_orch.models.workflows",
-}
+GROUPS = ("common", "workflows", "instances", "triggers", "stages", "activities")
+MODEL_MODULES = {f"formance_orch.models.{group}" for group in GROUPS}
 
+TRIGGERS = {"common", "triggers", "workflows", "instances"}  # triggers embed both
 # Which model groups each operation module is allowed (and expected) to load.
 EXPECTED_MODELS = {
     "orchestration_v2_get_server_info": {"common"},
-    "orchestration_v2_get_instance": {"common", "instances"},
-    "orchestration_v2_list_instances": {"common", "instances"},
+    "orchestration_v2_list_workflows": {"common", "workflows"},
     "orchestration_v2_create_workflow": {"common", "workflows"},
+    "orchestration_v2_get_workflow": {"common", "workflows"},
+    "orchestration_v2_delete_workflow": {"common"},
+    "orchestration_v2_run_workflow": {"common", "instances"},
+    "orchestration_v2_list_instances": {"common", "instances"},
+    "orchestration_v2_get_instance": {"common", "instances"},
+    "orchestration_v2_send_event": {"common"},
+    "orchestration_v2_cancel_event": {"common"},
+    "orchestration_v2_get_instance_history": {"common", "stages"},
+    "orchestration_v2_get_instance_stage_history": {"common", "activities"},
+    "orchestration_v2_list_triggers": TRIGGERS,
+    "orchestration_v2_create_trigger": TRIGGERS,
+    "orchestration_v2_read_trigger": TRIGGERS,
+    "orchestration_v2_delete_trigger": {"common"},
+    "orchestration_v2_test_trigger": TRIGGERS,
+    "orchestration_v2_list_triggers_occurrences": TRIGGERS,
 }
 
 
@@ -54,6 +66,19 @@ def test_an_operation_loads_only_its_own_models(operation: str) -> None:
     assert groups == EXPECTED_MODELS[operation]
     others = {f"formance_orch.funcs.{name}" for name in EXPECTED_MODELS if name != operation}
     assert not loaded & others
+
+
+def test_every_operation_is_listed() -> None:
+    from formance_orch.funcs import OPERATIONS
+
+    assert sorted(EXPECTED_MODELS) == sorted(OPERATIONS)
+
+
+def test_stage_builders_load_no_models_and_no_http_stack() -> None:
+    loaded = modules_after("import formance_orch.stages")
+
+    assert not loaded & MODEL_MODULES
+    assert "aiohttp" not in loaded
 
 
 def test_funcs_package_reexports_lazily() -> None:
