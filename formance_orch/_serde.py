@@ -154,6 +154,10 @@ def _structure_any(value: Any, _: Any) -> Any:
     return value
 
 
+def _unstructure_open_enum(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
 # --- type predicates -------------------------------------------------------------
 
 
@@ -176,6 +180,12 @@ def _open_enum(tp: Any) -> type[enum.Enum] | None:
         if isinstance(other, type) and issubclass(other, enum.Enum):
             return other
     return None
+
+
+def _holds_open_enum(tp: Any) -> bool:
+    """True for ``SomeEnum | str``, optional or not."""
+    args = tuple(arg for arg in _union_args(tp) if arg is not type(None))
+    return len(args) == 2 and _open_enum(args[0] | args[1]) is not None
 
 
 def _is_list(tp: Any) -> bool:
@@ -426,6 +436,7 @@ def _configure(conv: cattrs.Converter, *, detailed: bool) -> None:
 
     conv.register_structure_hook_factory(_is_optional, optional_factory)
     conv.register_structure_hook_factory(lambda tp: _open_enum(tp) is not None, open_enum_factory)
+    conv.register_unstructure_hook_factory(_holds_open_enum, lambda _: _unstructure_open_enum)
     conv.register_structure_hook_factory(_is_list, list_factory)
     conv.register_structure_hook_factory(_is_dict, dict_factory)
     conv.register_structure_hook_factory(

@@ -9,6 +9,8 @@ the same without going through this package's lookup.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -90,6 +92,23 @@ OPERATIONS = (
 )
 
 __all__ = list(OPERATIONS)
+
+
+class _OperationsPackage(types.ModuleType):
+    """This package, exporting each operation's function under its module's name.
+
+    Importing ``formance_orch.funcs.<name>`` makes Python bind the *module*
+    as this package's attribute ``<name>``; the package exports the function
+    of that name instead, whichever way it was first imported.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in OPERATIONS and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _OperationsPackage
 
 
 def __getattr__(name: str) -> Any:
