@@ -105,14 +105,15 @@ def test_unknown_names_raise_attribute_error() -> None:
 
 
 def test_the_package_exports_functions_even_after_a_direct_module_import() -> None:
-    code = (
-        "import sys, types\n"
-        "from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance as g\n"
-        "import formance_orch.funcs as funcs\n"
-        "assert funcs.orchestration_v2_get_instance is g, funcs.orchestration_v2_get_instance\n"
-        "assert isinstance(sys.modules['formance_orch.funcs.orchestration_v2_get_instance'], types.ModuleType)\n"
-        "from formance_orch.funcs import orchestration_v2_list_instances as h\n"
-        "import formance_orch.funcs.orchestration_v2_list_instances\n"
-        "assert funcs.orchestration_v2_list_instances is h\n"
-    )
+    code = """
+import sys, types
+from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance as g
+import formance_orch.funcs as funcs
+assert funcs.orchestration_v2_get_instance is g, funcs.orchestration_v2_get_instance
+module = sys.modules["formance_orch.funcs.orchestration_v2_get_instance"]
+assert isinstance(module, types.ModuleType)
+from formance_orch.funcs import orchestration_v2_list_instances as h
+import formance_orch.funcs.orchestration_v2_list_instances
+assert funcs.orchestration_v2_list_instances is h
+"""
     subprocess.run([sys.executable, "-c", code], check=True)
