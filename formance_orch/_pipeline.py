@@ -97,25 +97,26 @@ class Param:
         kind = self.kind
         if kind is object:
             return
-        if value.__class__ is not kind:
+        # bool is an int in Python, never in this API.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self._invalid(f"must be {_ARTICLE[kind]}, got {type(value).__name__}")
         if kind is str and not value:
             raise self._invalid("must not be empty")
-        number = cast("int", value) if kind is int else 0
-        if (self.minimum is not None and number < self.minimum) or (
-            self.maximum is not None and number > self.maximum
-        ):
-            high = "any" if self.maximum is None else self.maximum
-            raise self._invalid(f"must be between {self.minimum} and {high}, got {value}")
+        if kind is int:
+            number = cast("int", value)
+            if self.minimum is not None and number < self.minimum:
+                raise self._invalid(f"must be at least {self.minimum}, got {number}")
+            if self.maximum is not None and number > self.maximum:
+                raise self._invalid(f"must be at most {self.maximum}, got {number}")
 
     def encode(self, value: Any) -> str:
         """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
         self.check(value)
-        if value.__class__ is bool:
+        if isinstance(value, bool):
             return "true" if value else "false"
-        if value.__class__ is int:
-            return str(value)
-        return _encode_segment(value)
+        if isinstance(value, int):
+            return str(int(value))
+        return _encode_segment(str(value))
 
     def _invalid(self, reason: str) -> InvalidRequestError:
         return InvalidRequestError(f"{self.name} {reason}", parameter=self.name)
@@ -189,7 +190,9 @@ class Body:
             if not isinstance(key, str):
                 raise self._invalid(f"keys must be str, got {type(key).__name__}")
             if self.string_values and not isinstance(value, str):
-                raise self._invalid(f"values must be str, got {type(value).__name__} at {key!r}")
+                raise self._invalid(
+                    f"must map to str values, got {type(value).__name__} at {key!r}"
+                )
         try:
             encoded = _serde.dumps(data)
         except (TypeError, ValueError) as exc:

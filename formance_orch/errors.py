@@ -93,9 +93,9 @@ class APIError(FormanceError):
 class UnexpectedResponseError(FormanceError):
     """The server answered with something this API never sends.
 
-    For example an HTML page from a gateway, an empty 404 body, truncated JSON
-    or a success status the operation does not define. ``body`` holds a
-    truncated snippet of what arrived.
+    For example an HTML page from a gateway, an empty 404 body, truncated
+    JSON, a non-JSON content type, or no body where one was expected. ``body``
+    holds a truncated snippet of what arrived.
     """
 
     def __init__(

@@ -11,6 +11,9 @@ Works with the four list operations (``list_workflows``, ``list_instances``,
             case Ok(value=page): ...
             case Err(error=error): ...  # always the last item
 
+Facade methods work too, without the core:
+``paginate(sdk.orchestration.v2.list_instances, running=True)``.
+
 The first request carries your filters; the following ones carry only the
 server's ``next`` cursor, which encodes them (the contract forbids other
 parameters beside a cursor). Paging never loops: a server that repeats a
@@ -56,19 +59,22 @@ class PaginationError(FormanceError):
 
 
 async def pages(
-    func: ListOperation[T, E], core: Any, /, **params: Any
+    func: ListOperation[T, E], core: Any = None, /, **params: Any
 ) -> AsyncIterator[Ok[CursorPage[T]] | Err[E | PaginationError]]:
     """Yield each page as a ``Result``, following ``next`` until the last page.
 
-    ``params`` are the operation's arguments (filters, ``page_size``, a path
-    id). After an ``Err`` (a failed request, or a ``PaginationError``)
-    nothing more is yielded. Nothing is raised.
+    ``func`` is a list operation and ``core`` its core, or a facade method
+    (already bound to one) and no core. ``params`` are the operation's
+    arguments (filters, ``page_size``, a path id). After an ``Err`` (a failed
+    request, or a ``PaginationError``) nothing more is yielded. Nothing is
+    raised.
     """
+    call = func if core is None else functools.partial(func, core)
     first_cursor = params.get("cursor")
     seen: set[str] = {first_cursor} if isinstance(first_cursor, str) else set()
     count = 0
     while True:
-        result = await func(core, **params)
+        result = await call(**params)
         if isinstance(result, Err):
             yield result
             return
@@ -91,7 +97,7 @@ async def pages(
 
 
 async def paginate(
-    func: ListOperation[T, E], core: Any, /, *, max_items: int | None = None, **params: Any
+    func: ListOperation[T, E], core: Any = None, /, *, max_items: int | None = None, **params: Any
 ) -> AsyncIterator[T]:
     """Yield every item of every page, stopping after ``max_items`` if given.
 
@@ -121,8 +127,8 @@ def _following_params(
     """The arguments of the next request: the path ids, the options and the cursor.
 
     Path ids are the positional-or-keyword parameters after ``core`` (every
-    other argument of an operation is keyword-only); filters are left out,
-    since the cursor encodes them.
+    other argument of an operation is keyword-only; a facade method has no
+    ``core``); filters are left out, since the cursor encodes them.
     """
     kept = _path_ids(func) | {"options"}
     following = {name: value for name, value in params.items() if name in kept}
@@ -137,4 +143,4 @@ def _path_ids(func: Callable[..., Any]) -> frozenset[str]:
         for parameter in inspect.signature(func).parameters.values()
         if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
     ]
-    return frozenset(positional[1:])
+    return frozenset(positional if inspect.ismethod(func) else positional[1:])

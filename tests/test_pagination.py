@@ -196,3 +196,18 @@ async def test_works_for_workflows_too(server, core) -> None:
     workflows = [w async for w in paginate(orchestration_v2_list_workflows, core)]
 
     assert [w.id for w in workflows] == ["wf-1"]
+
+
+async def test_facade_methods_page_without_a_core(server) -> None:
+    from formance_orch import SDK
+
+    first = {"pageSize": 1, "hasMore": True, "next": "n2", "data": [occurrence_json()]}
+    last = {"pageSize": 1, "hasMore": False, "data": [occurrence_json(id="occ-2")]}
+    server.reply(Reply(json={"cursor": first}), Reply(json={"cursor": last}))
+
+    async with SDK(server_url=server.url) as sdk:
+        method = sdk.orchestration.v2.list_triggers_occurrences
+        ids = [o.id async for o in paginate(method, trigger_id="t", page_size=1)]
+
+    assert ids == ["occ-1", "occ-2"]
+    assert server.requests[1].raw_path == f"{API}/v2/triggers/t/occurrences?cursor=n2"

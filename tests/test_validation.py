@@ -46,8 +46,8 @@ async def test_bad_path_ids(server, core, instance_id, fragment) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "parameter", "fragment"),
     [
-        ({"page_size": 0}, "page_size", "between 1 and 1000, got 0"),
-        ({"page_size": 1001}, "page_size", "between 1 and 1000, got 1001"),
+        ({"page_size": 0}, "page_size", "must be at least 1, got 0"),
+        ({"page_size": 1001}, "page_size", "must be at most 1000, got 1001"),
         ({"page_size": "10"}, "page_size", "must be an int"),
         ({"page_size": True}, "page_size", "must be an int"),
         ({"running": "true"}, "running", "must be a bool"),
@@ -61,6 +61,21 @@ async def test_bad_list_parameters(server, core, kwargs, parameter, fragment) ->
 
     assert_rejected(result, parameter, fragment)
     assert server.requests == []
+
+
+async def test_enum_subclasses_are_accepted(server, core) -> None:
+    import enum
+
+    class Instance(enum.StrEnum):
+        FIRST = "inst/1"
+
+    class Size(enum.IntEnum):
+        SMALL = 5
+
+    server.reply(Reply(json={"cursor": {"pageSize": 5, "hasMore": False, "data": []}}))
+    await orchestration_v2_list_instances(core, workflow_id=Instance.FIRST, page_size=Size.SMALL)
+
+    assert server.requests[0].query == {"workflowID": "inst/1", "pageSize": "5"}
 
 
 async def test_page_size_bounds_are_inclusive(server, core) -> None:
@@ -144,4 +159,100 @@ async def test_a_model_holding_what_its_types_forbid_is_an_err(server, core) -> 
     result = await orchestration_v2_create_workflow(core, config=config)
 
     assert_rejected(result, "config", "cannot be encoded")
+    assert server.requests == []
+
+
+from formance_orch import funcs as f  # noqa: E402
+
+PATH_ID_CALLS = [
+    ("workflow_id", lambda core, v: f.orchestration_v2_get_workflow(core, v)),
+    ("workflow_id", lambda core, v: f.orchestration_v2_delete_workflow(core, v)),
+    ("workflow_id", lambda core, v: f.orchestration_v2_run_workflow(core, v)),
+    ("instance_id", lambda core, v: f.orchestration_v2_send_event(core, v, name="e")),
+    ("instance_id", lambda core, v: f.orchestration_v2_cancel_event(core, v)),
+    ("instance_id", lambda core, v: f.orchestration_v2_get_instance_history(core, v)),
+    ("instance_id", lambda core, v: f.orchestration_v2_get_instance_stage_history(core, v, 0)),
+    ("trigger_id", lambda core, v: f.orchestration_v2_read_trigger(core, v)),
+    ("trigger_id", lambda core, v: f.orchestration_v2_delete_trigger(core, v)),
+    ("trigger_id", lambda core, v: f.orchestration_v2_test_trigger(core, v, payload={})),
+    ("trigger_id", lambda core, v: f.orchestration_v2_list_triggers_occurrences(core, v)),
+]
+
+
+@pytest.mark.parametrize(("parameter", "call"), PATH_ID_CALLS)
+@pytest.mark.parametrize("bad_id", ["", None, 7])
+async def test_every_path_id_is_checked(server, core, parameter, call, bad_id) -> None:
+    result = await call(core, bad_id)
+
+    assert_rejected(result, parameter, "")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize(
+    ("call", "parameter", "fragment"),
+    [
+        (
+            lambda c: f.orchestration_v2_run_workflow(c, "w", variables={"n": 1}),
+            "variables",
+            "must map to str values, got int",
+        ),
+        (
+            lambda c: f.orchestration_v2_run_workflow(c, "w", variables=["a"]),
+            "variables",
+            "must be a mapping",
+        ),
+        (lambda c: f.orchestration_v2_run_workflow(c, "w", wait="yes"), "wait", "must be a bool"),
+        (lambda c: f.orchestration_v2_send_event(c, "i", name=""), "name", "must not be empty"),
+        (lambda c: f.orchestration_v2_send_event(c, "i", name=None), "name", "is required"),
+        (
+            lambda c: f.orchestration_v2_get_instance_stage_history(c, "i", -1),
+            "number",
+            "must be at least 0, got -1",
+        ),
+        (
+            lambda c: f.orchestration_v2_get_instance_stage_history(c, "i", "1"),
+            "number",
+            "must be an int",
+        ),
+        (
+            lambda c: f.orchestration_v2_get_instance_stage_history(c, "i", True),
+            "number",
+            "must be an int",
+        ),
+        (
+            lambda c: f.orchestration_v2_test_trigger(c, "t", payload=[1]),
+            "payload",
+            "must be a mapping",
+        ),
+        (lambda c: f.orchestration_v2_create_trigger(c, workflow_id="w"), "event", "is required"),
+        (lambda c: f.orchestration_v2_create_trigger(c, event="e"), "workflow_id", "is required"),
+        (
+            lambda c: f.orchestration_v2_create_trigger(c, event="e", workflow_id="w", vars=["x"]),
+            "vars",
+            "expected an object",
+        ),
+        (
+            lambda c: f.orchestration_v2_create_trigger(c, event="e", trigger={"event": "e"}),
+            "trigger",
+            "cannot be combined with event",
+        ),
+        (
+            lambda c: f.orchestration_v2_create_trigger(c, trigger={"event": "e"}),
+            "trigger",
+            "$.workflowID: a required field is missing",
+        ),
+        (lambda c: f.orchestration_v2_list_triggers(c, name=""), "name", "must not be empty"),
+        (
+            lambda c: f.orchestration_v2_list_workflows(c, page_size=5000),
+            "page_size",
+            "must be at most 1000",
+        ),
+    ],
+)
+async def test_bad_arguments_of_the_other_operations(
+    server, core, call, parameter, fragment
+) -> None:
+    result = await call(core)
+
+    assert_rejected(result, parameter, fragment)
     assert server.requests == []

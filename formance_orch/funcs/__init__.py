@@ -95,7 +95,7 @@ __all__ = list(OPERATIONS)
 
 
 class _OperationsPackage(types.ModuleType):
-    """This package, exporting each operation's function under its module's name.
+    """The funcs package, exporting each operation's function under its module's name.
 
     Importing ``formance_orch.funcs.<name>`` makes Python bind the *module*
     as this package's attribute ``<name>``; the package exports the function

@@ -43,8 +43,9 @@ async def orchestration_v2_create_workflow(
     ``Delay``, ``WaitEvent``, ``Update``) or their JSON as mappings, mixed
     freely.
 
-    Alternatively pass the whole definition as ``config``: a
-    ``V2WorkflowConfig`` or its JSON as a mapping. Not retried on server
+    Alternatively pass the whole definition as ``config``: its JSON as a
+    mapping (builders allowed among its stages) or a ``V2WorkflowConfig``
+    (whose stages are mappings). Not retried on server
     errors by default, since the server may have created it; see
     ``RetryConfig.retry_non_idempotent``.
     """

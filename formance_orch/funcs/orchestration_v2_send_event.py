@@ -21,7 +21,10 @@ _OPERATION = NoContentOperation(
 async def orchestration_v2_send_event(
     core: SDKCore, instance_id: str, *, name: str, options: RequestOptions | None = None
 ) -> Result[None, NoContentOperationError]:
-    """Send the event ``name`` to an instance, releasing a ``wait_event`` stage waiting for it."""
+    """Send the event ``name`` to an instance, releasing a ``wait_event`` stage waiting for it.
+
+    Not retried on server errors by default (the event may have been delivered).
+    """
     return await _OPERATION(
         core, path={"instance_id": instance_id}, fields={"name": name}, options=options
     )

@@ -29,5 +29,9 @@ async def orchestration_v2_test_trigger(
     payload: Mapping[str, Any],
     options: RequestOptions | None = None,
 ) -> Result[V2TriggerTest, OperationError]:
-    """Evaluate a trigger's filter and variables against the event ``payload``."""
+    """Evaluate a trigger's filter and variables against the event ``payload``.
+
+    Nothing runs. Retried like the other POSTs (only where the server cannot
+    have acted) unless ``RetryConfig.retry_non_idempotent`` says otherwise.
+    """
     return await _OPERATION(core, path={"trigger_id": trigger_id}, body=payload, options=options)
