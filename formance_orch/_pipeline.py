@@ -14,10 +14,11 @@ every such failure ends as ``Err``. Cancellation propagates.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -341,7 +342,8 @@ class Operation(Generic[T]):
         names = _PATH_PARAM.findall(path)
         self.path_params = tuple(declared.get(name, Param(name)) for name in names)
         # aiohttp labels an empty PUT or POST application/octet-stream: send no type instead.
-        self._skip_auto_headers = ("Content-Type",) if body is None else None
+        bodiless_write = body is None and method in ("PUT", "POST")
+        self._skip_auto_headers = ("Content-Type",) if bodiless_write else None
         self._templates = tuple(
             _PATH_PARAM.sub("{}", template) for template in (path, *fallback_paths)
         )
@@ -394,10 +396,11 @@ class Operation(Generic[T]):
             if value is not None:
                 pairs.append(f"{param.key}={param.encode(value)}")
         suffix = "?" + "&".join(pairs) if pairs else ""
-        urls = tuple(
-            yarl.URL(core._api_base + template.format(*segments) + suffix, encoded=True)
+        base = core._api_base
+        urls = [
+            yarl.URL(base + template.format(*segments) + suffix, encoded=True)
             for template in self._templates
-        )
+        ]
         data: bytes | None = None
         if self.body is not None:
             data = self.body.encode(body, fields)
@@ -427,22 +430,20 @@ class NoContentOperation(Operation[None]):
         return cast("Result[None, NoContentOperationError]", result)
 
 
-@attrs.frozen
-class _Prepared:
+class _Prepared(NamedTuple):
     """A request ready to send: its URL (then the fallbacks) and body."""
 
-    urls: tuple[yarl.URL, ...]
+    urls: list[yarl.URL]
     data: bytes | None
 
 
 # --- sending ------------------------------------------------------------------------------
 
 
-@attrs.define
-class _Attempt:
+class _Attempt(NamedTuple):
     """What one attempt produced."""
 
-    result: Ok[Any] | Err[FormanceError] | None = None
+    result: Ok[Any] | Err[FormanceError]
     failure: Failure = Failure.FINAL
     status: int = 0
     headers: Mapping[str, str] = _NO_HEADERS
@@ -455,16 +456,16 @@ async def _send(
     """Run attempts until one succeeds or the retry policy gives up."""
     retry = core.retries
     timeout = core._timeout
-    headers = dict(core.headers)
+    headers = core.headers
     if options is not None:
         if options.retries is not None:
             retry = options.retries
         if options.timeout is not None:
             timeout = aiohttp.ClientTimeout(total=options.timeout)
         if options.headers:
-            headers.update(options.headers)
+            headers = {**headers, **options.headers}
     if prepared.data is not None:
-        headers["Content-Type"] = _JSON_CONTENT_TYPE
+        headers = {**headers, "Content-Type": _JSON_CONTENT_TYPE}
     clock = core.clock
     started = clock.monotonic()
     url_index = 0
@@ -486,7 +487,6 @@ async def _send(
                     core.hooks.after_success, _context(op, prepared.urls[url_index], attempts), meta
                 )
             return ok
-        assert result is not None
         if core.hooks.after_error:
             await call_hooks(
                 core.hooks.after_error,
@@ -540,7 +540,7 @@ async def _attempt(
     op: Operation[Any],
     url: yarl.URL,
     data: bytes | None,
-    base_headers: dict[str, str],
+    base_headers: Mapping[str, str],
     timeout: aiohttp.ClientTimeout,
     attempt: int,
 ) -> _Attempt:
@@ -628,6 +628,7 @@ def _redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
 # --- classifying and decoding -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return True  # absent: let the body speak for itself
@@ -655,26 +656,17 @@ def _decode_success(
     if not response.expects_body:
         return Ok(None)
     content_type = headers.get("Content-Type")
-
-    def unexpected(reason: str) -> Err[FormanceError]:
-        return Err(
-            UnexpectedResponseError(
-                f"HTTP {status}: {reason}",
-                status=status,
-                content_type=content_type,
-                body=snippet(_text(body, core)),
-                headers=headers,
-            )
-        )
-
     if not _is_json(content_type):
-        return unexpected(f"expected a JSON body, got content type {content_type!r}")
+        reason = f"expected a JSON body, got content type {content_type!r}"
+        return Err(_unexpected(reason, status, content_type, headers, body, core))
     if not body:
-        return unexpected("expected a JSON body, got an empty body")
+        reason = "expected a JSON body, got an empty body"
+        return Err(_unexpected(reason, status, content_type, headers, body, core))
     try:
         data = _serde.loads(body, exact_numbers=response.exact_numbers)
     except ValueError:
-        return unexpected("the body is not valid JSON")
+        reason = "the body is not valid JSON"
+        return Err(_unexpected(reason, status, content_type, headers, body, core))
     try:
         return Ok(response.decode(data))
     except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
@@ -688,6 +680,23 @@ def _decode_success(
                 headers=headers,
             )
         )
+
+
+def _unexpected(
+    reason: str,
+    status: int,
+    content_type: str | None,
+    headers: Mapping[str, str],
+    body: bytes,
+    core: SDKCore,
+) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        f"HTTP {status}: {reason}",
+        status=status,
+        content_type=content_type,
+        body=snippet(_text(body, core)),
+        headers=headers,
+    )
 
 
 _V2_ERROR: Response[V2Error] = Response.json(V2Error)
@@ -714,10 +723,4 @@ def _classify_error(
                 details=parsed.details,
             )
     reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
-    return UnexpectedResponseError(
-        f"HTTP {status} with {reason}",
-        status=status,
-        content_type=content_type,
-        body=snippet(text),
-        headers=headers,
-    )
+    return _unexpected(f"an error status with {reason}", status, content_type, headers, body, core)

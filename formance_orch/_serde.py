@@ -14,7 +14,9 @@ Models are plain attrs classes; everything about their wire form lives here:
   offsets and nanoseconds, truncated to microseconds).
 
 Two converters are built from the same rules. ``converter`` is the fast one
-used on every response: generated structure functions, no error bookkeeping.
+used on every response: structure functions generated once per class
+(``_fastgen``, or cattrs' for the few classes it does not handle), no error
+bookkeeping.
 When it rejects a body, ``locate_failure`` replays the body through the
 detailed twin, only then, to name the JSON path of the problem.
 """
@@ -39,6 +41,8 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from formance_orch._fastgen import make_structure_fn
 
 try:  # an optional speed-up: ``pip install formance-orch[speedups]``
     import orjson as _orjson
@@ -378,6 +382,10 @@ def _configure(conv: cattrs.Converter, *, detailed: bool) -> None:
 
     def attrs_factory(cls: Any) -> StructureHook:
         shape = _Shape.of(cls)
+        if not detailed and not shape.any_case and shape.rest is None:
+            fast = make_structure_fn(cls, shape.wire, conv.get_structure_hook)
+            if fast is not None:
+                return fast
         generated = make_dict_structure_fn(
             cls,
             conv,

@@ -233,3 +233,51 @@ def test_structure_then_unstructure_gives_the_same_json(name: str) -> None:
 def test_the_mapping_covers_every_schema_the_operations_use() -> None:
     schemas = set(contract().spec["components"]["schemas"])
     assert set(MODELS) <= schemas
+
+
+def _slots(value: Any) -> list[tuple[Any, Any]]:
+    """Every (container, key) in a JSON value, to replace one of them."""
+    found: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.append((value, key))
+            found += _slots(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.append((value, index))
+            found += _slots(item)
+    return found
+
+
+replacements = (
+    json_values | st.floats(allow_nan=False) | st.just("2024-01-01T00:00:00") | timestamps()
+)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_the_fast_and_the_detailed_converter_agree(name: str) -> None:
+    """The hot path's generated functions accept and build exactly what cattrs' do."""
+    spec = contract().spec
+    model = MODELS[name]
+    strategy = Generator(spec).strategy(spec["components"]["schemas"][name])
+    detailed = _serde._detailed_converter()
+
+    @ROUND_TRIP
+    @given(strategy, st.data())
+    def agree(data: Any, draw: st.DataObject) -> None:
+        slots = _slots(data)
+        if slots:
+            container, key = draw.draw(st.sampled_from(slots))
+            container[key] = draw.draw(replacements)
+        outcomes = []
+        for converter in (_serde.converter, detailed):
+            try:
+                outcomes.append(("ok", converter.structure(data, model)))
+            except Exception as exc:  # noqa: BLE001 - comparing outcomes
+                outcomes.append(("error", type(exc).__name__))
+        fast, slow = outcomes
+        assert fast[0] == slow[0], (fast, slow)
+        if fast[0] == "ok":
+            assert fast[1] == slow[1]
+
+    agree()
