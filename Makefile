@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-bench
 
-.PHONY: test lint typecheck unit demo clean
+.PHONY: test lint typecheck unit demo clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +16,8 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check formance_orch tests examples
-	$(BIN)/ruff format --check formance_orch tests examples
+	$(BIN)/ruff check formance_orch tests examples bench
+	$(BIN)/ruff format --check formance_orch tests examples bench
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy --strict formance_orch
@@ -28,5 +30,16 @@ test: lint typecheck unit
 demo: $(TEST_STAMP)
 	$(BIN)/python examples/demo.py
 
+# Benchmarks, not part of `make test`: their own venv, with the peer SDK and orjson.
+$(BENCH_VENV)/bin/python:
+	$(PYTHON) -m venv $(BENCH_VENV)
+
+$(BENCH_STAMP): pyproject.toml | $(BENCH_VENV)/bin/python
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
