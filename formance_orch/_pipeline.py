@@ -15,6 +15,7 @@ every such failure ends as ``Err``. Cancellation propagates.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -66,7 +67,10 @@ _EMPTY: Mapping[str, Any] = {}
 _NO_HEADERS: Mapping[str, str] = {}
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _TOP_KEY = re.compile(r"\$\.(\w+)")
+_NEEDS_NO_QUOTING = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9._~-]+\Z")
 _JSON_CONTENT_TYPE = "application/json"
+#: Bodies at least this large are decoded with the cyclic GC paused.
+_GC_PAUSE_BYTES = 64 * 1024
 
 
 # --- declarations -----------------------------------------------------------------------
@@ -132,6 +136,8 @@ def _encode_segment(value: str) -> str:
     ``.`` and ``..`` are unreserved characters, so ``quote`` leaves them alone,
     but as whole segments they are path steps: encode their dots too.
     """
+    if _NEEDS_NO_QUOTING.match(value):
+        return value  # most ids (UUIDs, slugs): three times cheaper than quote()
     encoded = quote(value, safe="")
     if encoded == "." or encoded == "..":
         return encoded.replace(".", "%2E")
@@ -395,10 +401,15 @@ class Operation(Generic[T]):
             value = query.get(param.name)
             if value is not None:
                 pairs.append(f"{param.key}={param.encode(value)}")
-        suffix = "?" + "&".join(pairs) if pairs else ""
-        base = core._api_base
+        query_string = "&".join(pairs)
         urls = [
-            yarl.URL(base + template.format(*segments) + suffix, encoded=True)
+            yarl.URL.build(
+                scheme=core._api_scheme,
+                authority=core._api_authority,
+                path=core._api_path + template.format(*segments),
+                query_string=query_string,
+                encoded=True,
+            )
             for template in self._templates
         ]
         data: bytes | None = None
@@ -476,17 +487,16 @@ async def _send(
     while True:
         attempts += 1
         outcome = await _attempt(
-            core, op, prepared.urls[url_index], prepared.data, headers, timeout, attempts
+            core, op, prepared.urls[url_index], prepared.data, headers, timeout, attempts, started
         )
-        meta = ResponseMeta(outcome.status, outcome.headers, attempts, clock.monotonic() - started)
         result = outcome.result
         if isinstance(result, Ok):
-            ok = Ok(result.value, meta)
             if core.hooks.after_success:
+                context = _context(op, prepared.urls[url_index], attempts)
                 await call_hooks(
-                    core.hooks.after_success, _context(op, prepared.urls[url_index], attempts), meta
+                    core.hooks.after_success, context, cast("ResponseMeta", result.meta)
                 )
-            return ok
+            return result
         if core.hooks.after_error:
             await call_hooks(
                 core.hooks.after_error,
@@ -510,7 +520,7 @@ async def _send(
         if policy_attempts >= retry.max_attempts or not retry.should_retry(
             outcome.failure, outcome.status, idempotent=op.idempotent
         ):
-            return cast("Err[OperationError]", Err(result.error, meta))
+            return cast("Err[OperationError]", result)
         retry_after = parse_retry_after(outcome.headers.get("Retry-After"))
         if retry_after is not None:
             delay = min(retry_after, retry.max_retry_after)
@@ -519,7 +529,7 @@ async def _send(
                 waits = retry.waits()
             delay = next(waits)
         if clock.monotonic() - started + delay > retry.max_elapsed:
-            return cast("Err[OperationError]", Err(result.error, meta))
+            return cast("Err[OperationError]", result)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s: retrying in %.3f s after %s",
@@ -543,8 +553,12 @@ async def _attempt(
     base_headers: Mapping[str, str],
     timeout: aiohttp.ClientTimeout,
     attempt: int,
+    started: float,
 ) -> _Attempt:
-    """One HTTP exchange: authenticate, send, read, classify."""
+    """One HTTP exchange: authenticate, send, read, classify.
+
+    ``started`` is when the call's first attempt began, for ``meta.elapsed``.
+    """
     session = core.session()
     headers = base_headers
     authorization = None
@@ -556,7 +570,7 @@ async def _attempt(
                 authorization = await auth.fetch(session, timeout, core.headers)
             except AuthenticationError as auth_error:
                 failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
-                return _Attempt(Err(auth_error), failure)
+                return _failed(auth_error, failure, core, attempt, started, None)
         headers = {**base_headers, "Authorization": authorization}
     if core.hooks.before_request:
         headers = dict(headers)
@@ -587,19 +601,19 @@ async def _attempt(
             f"{op.method} {url.path} timed out after {timeout.total} s", timeout=timeout.total
         )
         error.__cause__ = exc
-        return _Attempt(Err(error), failure, authorization=authorization)
+        return _failed(error, failure, core, attempt, started, authorization)
     except aiohttp.ClientConnectorError as exc:
         error = APIConnectionError(
             f"could not connect to {url.host}:{url.port}: {exc.os_error}", sent=False
         )
         error.__cause__ = exc
-        return _Attempt(Err(error), Failure.NOT_SENT, authorization=authorization)
+        return _failed(error, Failure.NOT_SENT, core, attempt, started, authorization)
     except aiohttp.ClientError as exc:
         error = APIConnectionError(
             f"{op.method} {url.path} failed: {type(exc).__name__}: {exc}", sent=True
         )
         error.__cause__ = exc
-        return _Attempt(Err(error), Failure.BROKEN, authorization=authorization)
+        return _failed(error, Failure.BROKEN, core, attempt, started, authorization)
     if debug:
         logger.debug(
             "%s %s -> %d in %.1f ms (attempt %d)",
@@ -609,13 +623,27 @@ async def _attempt(
             (core.clock.monotonic() - sent_at) * 1000,
             attempt,
         )
+    meta = ResponseMeta(status, response_headers, attempt, core.clock.monotonic() - started)
     if 200 <= status < 300:
-        result = _decode_success(op.response, status, response_headers, body, core)
+        result = _decode_success(op.response, meta, body, core)
         failure = Failure.FINAL
     else:
-        result = Err(_classify_error(status, response_headers, body, core))
+        result = Err(_classify_error(status, response_headers, body, core), meta)
         failure = Failure.STATUS
     return _Attempt(result, failure, status, response_headers, authorization)
+
+
+def _failed(
+    error: FormanceError,
+    failure: Failure,
+    core: SDKCore,
+    attempt: int,
+    started: float,
+    authorization: str | None,
+) -> _Attempt:
+    """An attempt that got no HTTP response."""
+    meta = ResponseMeta(0, _NO_HEADERS, attempt, core.clock.monotonic() - started)
+    return _Attempt(Err(error, meta), failure, authorization=authorization)
 
 
 def _redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -647,39 +675,44 @@ def _text(body: bytes, core: SDKCore) -> str:
 
 
 def _decode_success(
-    response: Response[Any],
-    status: int,
-    headers: Mapping[str, str],
-    body: bytes,
-    core: SDKCore,
+    response: Response[Any], meta: ResponseMeta, body: bytes, core: SDKCore
 ) -> Ok[Any] | Err[FormanceError]:
     if not response.expects_body:
-        return Ok(None)
+        return Ok(None, meta)
+    status, headers = meta.status, meta.headers
     content_type = headers.get("Content-Type")
     if not _is_json(content_type):
         reason = f"expected a JSON body, got content type {content_type!r}"
-        return Err(_unexpected(reason, status, content_type, headers, body, core))
+        return Err(_unexpected(reason, status, content_type, headers, body, core), meta)
     if not body:
         reason = "expected a JSON body, got an empty body"
-        return Err(_unexpected(reason, status, content_type, headers, body, core))
+        return Err(_unexpected(reason, status, content_type, headers, body, core), meta)
+    # Decoding a large page allocates tens of thousands of containers that all
+    # stay alive; the cyclic GC would traverse them again and again for nothing.
+    pause_gc = len(body) >= _GC_PAUSE_BYTES and gc.isenabled()
+    if pause_gc:
+        gc.disable()
     try:
-        data = _serde.loads(body, exact_numbers=response.exact_numbers)
-    except ValueError:
-        reason = "the body is not valid JSON"
-        return Err(_unexpected(reason, status, content_type, headers, body, core))
-    try:
-        return Ok(response.decode(data))
-    except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
-        where, reason = _serde.locate_failure(data, response.wire_type)
-        return Err(
-            ResponseValidationError(
+        try:
+            data = _serde.loads(body, exact_numbers=response.exact_numbers)
+        except ValueError:
+            reason = "the body is not valid JSON"
+            return Err(_unexpected(reason, status, content_type, headers, body, core), meta)
+        try:
+            return Ok(response.decode(data), meta)
+        except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
+            where, reason = _serde.locate_failure(data, response.wire_type)
+            error = ResponseValidationError(
                 status=status,
                 path=where,
                 reason=reason,
                 body=snippet(_text(body, core)),
                 headers=headers,
             )
-        )
+            return Err(error, meta)
+    finally:
+        if pause_gc:
+            gc.enable()
 
 
 def _unexpected(

@@ -99,7 +99,9 @@ class SDKCore:
     """
 
     __slots__ = (
-        "_api_base",
+        "_api_authority",
+        "_api_path",
+        "_api_scheme",
         "_auth",
         "_closed",
         "_owns_session",
@@ -143,7 +145,11 @@ class SDKCore:
         self.clock: Clock = clock if clock is not None else SystemClock()
         #: Headers sent with every request.
         self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        self._api_base = self.server_url + API_PREFIX
+        # The parts every request URL is built from (yarl.URL.build is the cheap constructor).
+        api = yarl.URL(self.server_url + API_PREFIX)
+        self._api_scheme = api.scheme
+        self._api_authority = api.raw_authority
+        self._api_path = api.raw_path
         self._timeout = aiohttp.ClientTimeout(total=self.timeout)
         self._auth: Authenticator | None = make_authenticator(
             security, token_url=self._token_url(security), clock=self.clock

@@ -222,3 +222,37 @@ async def test_integral_floats_are_accepted_as_integers(server, core) -> None:
 
     assert instance.status[0].stage == 2
     assert type(instance.status[0].stage) is int
+
+
+@pytest.mark.parametrize("valid", [True, False])
+async def test_large_bodies_decode_with_the_gc_paused_then_restored(
+    server, core, monkeypatch, valid
+) -> None:
+    import gc
+
+    from formance_orch import _serde
+
+    seen: list[bool] = []
+    real_loads = _serde.loads
+
+    def spying_loads(body: bytes, **kwargs) -> object:
+        seen.append(gc.isenabled())
+        return real_loads(body, **kwargs)
+
+    monkeypatch.setattr(_serde, "loads", spying_loads)
+    items = [instance_json(f"i-{n}") for n in range(200)]  # ~150 kB
+    if not valid:
+        items[-1]["id"] = 5
+    server.reply(Reply(json={"cursor": {"pageSize": 200, "hasMore": False, "data": items}}))
+    assert gc.isenabled()
+
+    result = await orchestration_v2_list_instances(core)
+
+    assert isinstance(result, Ok) is valid
+    assert seen[0] is False  # paused while decoding the page
+    assert gc.isenabled()  # and restored, on success and on failure
+
+    server.reply(Reply(json={"data": instance_json()}))
+    seen.clear()
+    await orchestration_v2_get_instance(core, "i")
+    assert seen == [True]  # small bodies leave the GC alone
