@@ -148,11 +148,13 @@ class FormanceOrch(Contender):
         return (await self._list(self._core, page_size=PAGE_SIZE)).unwrap()
 
     def decode_list(self, body: bytes) -> Any:
-        """``_serde.loads`` and the list operation's structure function."""
+        """``_serde.loads`` and the list operation's structure function, as the pipeline does."""
+        from formance_orch._pipeline import paused_gc
         from formance_orch.funcs.orchestration_v2_list_instances import _OPERATION
 
         response = _OPERATION.response
-        return response.decode(self._serde.loads(body, exact_numbers=response.exact_numbers))
+        with paused_gc():  # the pipeline pauses the GC for bodies of 64 KiB and more
+            return response.decode(self._serde.loads(body, exact_numbers=response.exact_numbers))
 
     async def close(self) -> None:
         """Close the core (and its session); restore orjson."""
