@@ -29,7 +29,6 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any, TypeAlias
 
 import attrs
@@ -132,6 +131,8 @@ def _structure_int(value: Any, _: Any) -> int:
     if cls is int:
         return value  # type: ignore[no-any-return]
     if (cls is float or cls is JSONFloat) and value.is_integer():
+        from decimal import Decimal  # only amounts that travelled through float64 need it
+
         exact = Decimal(value.literal) if cls is JSONFloat else Decimal(repr(value))
         return int(exact)
     if cls is float or cls is JSONFloat:

@@ -23,7 +23,6 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 import attrs
-import backoff
 
 __all__ = ["RetryConfig"]
 
@@ -41,6 +40,13 @@ class Failure(enum.Enum):
     TIMEOUT = "timeout"
     #: Retrying cannot help (bad input, undecodable success body, ...).
     FINAL = "final"
+
+
+def full_jitter(value: float) -> float:
+    """Full jitter: a wait drawn uniformly between 0 and ``value`` (``backoff.full_jitter``)."""
+    import backoff  # loaded by the first retry: most calls never wait
+
+    return float(backoff.full_jitter(value))
 
 
 def _positive(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -74,9 +80,7 @@ class RetryConfig:
     retry_connection_errors: bool = True
     retry_timeouts: bool = True
     retry_non_idempotent: bool = False
-    jitter: Callable[[float], float] = attrs.field(
-        default=backoff.full_jitter, eq=False, repr=False
-    )
+    jitter: Callable[[float], float] = attrs.field(default=full_jitter, eq=False, repr=False)
 
     @classmethod
     def none(cls) -> RetryConfig:
@@ -101,6 +105,8 @@ class RetryConfig:
 
     def waits(self) -> Generator[float, None, None]:
         """Yield the successive backoff waits, jittered."""
+        import backoff  # loaded by the first retry: most calls never wait
+
         exponential = backoff.expo(
             base=self.exponent, factor=self.initial_backoff, max_value=self.max_backoff
         )

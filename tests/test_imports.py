@@ -117,3 +117,13 @@ import formance_orch.funcs.orchestration_v2_list_instances
 assert funcs.orchestration_v2_list_instances is h
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_retry_and_bigint_helpers_load_only_when_needed() -> None:
+    loaded = modules_after(
+        "from formance_orch import SDKCore\n"
+        "import formance_orch.funcs.orchestration_v2_get_instance"
+    )
+
+    assert "backoff" not in loaded  # imported by the first retry
+    assert "decimal" not in loaded  # imported by the first integral float
