@@ -35,43 +35,38 @@ class Counts:
         self.compiled = self.generated = self.converters = 0
 
 
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str, bump: Any) -> None:
+    """Replace ``owner.name`` with a wrapper that calls ``bump()`` first."""
+    original = getattr(owner, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        bump()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+
+
 @pytest.fixture
 def counts(monkeypatch: pytest.MonkeyPatch) -> Counts:
     """Count code generation and converter construction from now on."""
     found = Counts()
-    original_compile = builtins.compile
 
-    def counting_compile(*args: Any, **kwargs: Any) -> Any:
+    def compiled() -> None:
         found.compiled += 1
-        return original_compile(*args, **kwargs)
 
-    monkeypatch.setattr(builtins, "compile", counting_compile)
-
-    original = cattrs.gen.make_dict_structure_fn
-
-    def counting_make_dict_structure_fn(*args: Any, **kwargs: Any) -> Any:
+    def generated() -> None:
         found.generated += 1
-        return original(*args, **kwargs)
 
+    def converters() -> None:
+        found.converters += 1
+
+    count_calls(monkeypatch, builtins, "compile", compiled)
+    original = cattrs.gen.make_dict_structure_fn
     for module in (_serde, cattrs.gen, cattrs.converters):
         if getattr(module, "make_dict_structure_fn", None) is original:
-            monkeypatch.setattr(module, "make_dict_structure_fn", counting_make_dict_structure_fn)
-
-    original_fast = _serde.make_structure_fn
-
-    def counting_make_structure_fn(*args: Any, **kwargs: Any) -> Any:
-        found.generated += 1
-        return original_fast(*args, **kwargs)
-
-    monkeypatch.setattr(_serde, "make_structure_fn", counting_make_structure_fn)
-
-    original_init = cattrs.Converter.__init__
-
-    def counting_init(self: cattrs.Converter, *args: Any, **kwargs: Any) -> None:
-        found.converters += 1
-        original_init(self, *args, **kwargs)
-
-    monkeypatch.setattr(cattrs.Converter, "__init__", counting_init)
+            count_calls(monkeypatch, module, "make_dict_structure_fn", generated)
+    count_calls(monkeypatch, _serde, "make_structure_fn", generated)
+    count_calls(monkeypatch, cattrs.Converter, "__init__", converters)
     return found
 
 
