@@ -20,7 +20,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check formance_orch tests examples bench
 
 typecheck: $(TEST_STAMP)
-	$(BIN)/mypy --strict formance_orch
+	$(BIN)/mypy --strict formance_orch examples
 
 unit: $(TEST_STAMP)
 	$(BIN)/pytest --cov=formance_orch --cov-report=term:skip-covered

@@ -50,7 +50,7 @@ async def main(server_url: str, security: Security) -> int:
         )
         match created:
             case Ok(value=workflow, meta=meta):
-                log.info("created workflow %s (HTTP %d)", workflow.id, meta.status if meta else 0)
+                log.info("created workflow %s (HTTP %d)", workflow.id, meta.status)
             case Err(error=error):
                 log.error("could not create the workflow: %s", error)
                 return 1

@@ -44,7 +44,7 @@ from formance_orch.errors import (
 )
 from formance_orch.hooks import HookContext, call_hooks
 from formance_orch.models.common import CursorEnvelope, CursorPage, DataEnvelope, V2Error
-from formance_orch.result import Err, Ok, ResponseMeta, Result
+from formance_orch.result import NO_META, Err, Ok, ResponseMeta, Result
 from formance_orch.retries import Failure, parse_retry_after
 
 if TYPE_CHECKING:
@@ -461,7 +461,7 @@ class _Prepared(NamedTuple):
 
 async def _rejected(error: InvalidRequestError) -> Result[Any, OperationError]:
     """The result of a call whose arguments were refused: nothing was sent."""
-    return Err(error, ResponseMeta(0, _NO_HEADERS, 0, 0.0))
+    return Err(error, NO_META)
 
 
 class _Attempt(NamedTuple):
@@ -506,9 +506,7 @@ async def _send(
         if isinstance(result, Ok):
             if core.hooks.after_success:
                 context = _context(op, prepared.urls[url_index], attempts)
-                await call_hooks(
-                    core.hooks.after_success, context, cast("ResponseMeta", result.meta)
-                )
+                await call_hooks(core.hooks.after_success, context, result.meta)
             return result
         if core.hooks.after_error:
             await call_hooks(

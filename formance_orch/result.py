@@ -19,7 +19,7 @@ from typing import Generic, Literal, NoReturn, TypeAlias, TypeVar
 
 import attrs
 
-__all__ = ["Err", "Ok", "ResponseMeta", "Result"]
+__all__ = ["NO_META", "Err", "Ok", "ResponseMeta", "Result"]
 
 T_co = TypeVar("T_co", covariant=True)
 E_co = TypeVar("E_co", bound=BaseException, covariant=True)
@@ -43,12 +43,16 @@ class ResponseMeta:
     elapsed: float
 
 
+#: The meta of a result that no request produced (built by hand, or refused before I/O).
+NO_META = ResponseMeta(0, {}, 0, 0.0)
+
+
 @attrs.frozen
 class Ok(Generic[T_co]):
     """A successful result: the decoded ``value`` and the response ``meta``."""
 
     value: T_co
-    meta: ResponseMeta | None = None
+    meta: ResponseMeta = NO_META
 
     @property
     def ok(self) -> Literal[True]:
@@ -66,10 +70,10 @@ class Ok(Generic[T_co]):
 
 @attrs.frozen
 class Err(Generic[E_co]):
-    """A failed result: the ``error`` and, when requests were made, the ``meta``."""
+    """A failed result: the ``error``, and the ``meta`` of the last attempt."""
 
     error: E_co
-    meta: ResponseMeta | None = None
+    meta: ResponseMeta = NO_META
 
     @property
     def ok(self) -> Literal[False]:

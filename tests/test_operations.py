@@ -351,7 +351,6 @@ async def test_request_on_the_wire_and_decoded_answer(server, core, case: Case) 
     else:
         assert request.headers["Content-Type"] == "application/json"
         assert request.json == case.body
-    assert result.meta is not None
     assert result.meta.status == case.status
     case.check(result.value)
 

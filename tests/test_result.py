@@ -42,3 +42,10 @@ def test_results_compare_by_value() -> None:
     assert Ok(1) != Ok(2)
     error = InvalidRequestError("x")
     assert Err(error) == Err(error)
+
+
+def test_hand_built_results_carry_an_empty_meta() -> None:
+    from formance_orch.result import NO_META
+
+    assert Ok(1).meta is NO_META
+    assert Err(InvalidRequestError("x")).meta == ResponseMeta(0, {}, 0, 0.0)

@@ -22,7 +22,6 @@ def assert_rejected(result, parameter: str | None, fragment: str) -> None:
     assert isinstance(error, InvalidRequestError)
     assert error.parameter == parameter
     assert fragment in error.message
-    assert result.meta is not None
     assert result.meta.attempts == 0
 
 

@@ -123,7 +123,6 @@ async def test_create_workflow_from_stages(server, core: SDKCore) -> None:
 
     assert isinstance(result, Ok)
     assert result.value.id == "wf-9"
-    assert result.meta is not None
     assert result.meta.status == 201
     (request,) = server.requests
     assert request.method == "POST"
@@ -163,7 +162,6 @@ async def test_get_server_info_falls_back_to_the_routed_path(server, core: SDKCo
     assert isinstance(result, Ok)
     assert result.value.version == "v2.1.0"
     assert [r.raw_path for r in server.requests] == [f"{API}/v2/_info", f"{API}/_info"]
-    assert result.meta is not None
     assert result.meta.attempts == 2
 
 
