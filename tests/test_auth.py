@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from formance_orch import (
     APIError,
     AuthenticationError,
@@ -268,3 +270,60 @@ async def test_no_security_sends_no_authorization(server, make_core) -> None:
     assert isinstance(result, Err)
     assert isinstance(result.error, APIError)
     assert "Authorization" not in server.requests[0].headers
+
+
+async def test_a_token_without_expiry_is_kept_until_refused(server, core, clock) -> None:
+    server.token_script = [Reply(json={"access_token": "forever"})]
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(10 * 365 * 24 * 3600)
+    await orchestration_v2_get_instance(core, "i")
+
+    assert len(server.token_requests) == 1
+
+
+async def test_a_short_lived_token_is_refreshed_at_half_its_life(server, core, clock) -> None:
+    server.token_ttl = 100
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(49)
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(2)
+    await orchestration_v2_get_instance(core, "i")
+
+    assert len(server.token_requests) == 2
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(body="<html>login</html>", content_type="text/html"),
+        Reply(json=["access_token"]),
+        Reply(json={"access_token": ""}),
+    ],
+)
+async def test_unusable_token_answers(server, make_core, reply) -> None:
+    core = make_core(
+        security=Security(client_id="c", client_secret=CLIENT_SECRET), retries=RetryConfig.none()
+    )
+    server.token_script = [reply]
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, AuthenticationError)
+    assert server.requests == []
+
+
+async def test_a_token_with_an_unreadable_expiry_is_used(server, core, clock) -> None:
+    server.token_script = [Reply(json={"access_token": "t", "expires_in": "soon"})]
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(10 * 365 * 24 * 3600)
+    await orchestration_v2_get_instance(core, "i")
+
+    assert [r.headers["Authorization"] for r in server.requests] == ["Bearer t", "Bearer t"]
+    assert len(server.token_requests) == 1
