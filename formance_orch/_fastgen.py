@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["make_structure_fn"]
+__all__ = ["make_structure_fn", "union_args"]
 
 StructureHook = Callable[[Any, Any], Any]
 
@@ -35,9 +35,16 @@ _MISSING = object()
 _counter = itertools.count()
 
 
+def union_args(tp: Any) -> tuple[Any, ...]:
+    """The members of ``tp`` when it is a union (``X | Y`` or ``Union[X, Y]``), else ``()``."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return typing.get_args(tp)
+    return ()
+
+
 def _scalar(tp: Any) -> tuple[Any, bool] | None:
     """``(kind, optional)`` for the field types checked inline, else None."""
-    args = typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else ()
+    args = union_args(tp)
     optional = type(None) in args
     if optional:
         rest = [arg for arg in args if arg is not type(None)]

@@ -318,7 +318,6 @@ class Operation(Generic[T]):
         "_skip_auto_headers",
         "_templates",
         "body",
-        "fallback_paths",
         "idempotent",
         "method",
         "operation_id",
@@ -346,7 +345,6 @@ class Operation(Generic[T]):
         self.query = query
         self.body = body
         self.idempotent = method in ("GET", "PUT", "DELETE") if idempotent is None else idempotent
-        self.fallback_paths = fallback_paths
         declared = {param.name: param for param in path_params}
         names = _PATH_PARAM.findall(path)
         self.path_params = tuple(declared.get(name, Param(name)) for name in names)
@@ -465,12 +463,10 @@ async def _rejected(error: InvalidRequestError) -> Result[Any, OperationError]:
 
 
 class _Attempt(NamedTuple):
-    """What one attempt produced."""
+    """What one attempt produced (its status and headers are in ``result.meta``)."""
 
     result: Ok[Any] | Err[FormanceError]
     failure: Failure = Failure.FINAL
-    status: int = 0
-    headers: Mapping[str, str] = _NO_HEADERS
     authorization: str | None = None
 
 
@@ -503,6 +499,7 @@ async def _send(
             core, op, prepared.urls[url_index], prepared.data, headers, timeout, attempts, started
         )
         result = outcome.result
+        status = result.meta.status
         if isinstance(result, Ok):
             if core.hooks.after_success:
                 context = _context(op, prepared.urls[url_index], attempts)
@@ -516,7 +513,7 @@ async def _send(
             )
         # Two second chances that are not retries: a fresh token, another route.
         if (
-            outcome.status == 401
+            status == 401
             and not reauthenticated
             and outcome.authorization is not None
             and core._auth is not None
@@ -524,15 +521,15 @@ async def _send(
         ):
             reauthenticated = True
             continue
-        if outcome.status == 404 and url_index + 1 < len(prepared.urls):
+        if status == 404 and url_index + 1 < len(prepared.urls):
             url_index += 1
             continue
         policy_attempts += 1
         if policy_attempts >= retry.max_attempts or not retry.should_retry(
-            outcome.failure, outcome.status, idempotent=op.idempotent
+            outcome.failure, status, idempotent=op.idempotent
         ):
             return cast("Err[OperationError]", result)
-        retry_after = parse_retry_after(outcome.headers.get("Retry-After"))
+        retry_after = parse_retry_after(result.meta.headers.get("Retry-After"))
         if retry_after is not None:
             delay = min(retry_after, retry.max_retry_after)
         else:
@@ -641,7 +638,7 @@ async def _attempt(
     else:
         result = Err(_classify_error(status, response_headers, body, core), meta)
         failure = Failure.STATUS
-    return _Attempt(result, failure, status, response_headers, authorization)
+    return _Attempt(result, failure, authorization)
 
 
 def _failed(
@@ -654,7 +651,7 @@ def _failed(
 ) -> _Attempt:
     """An attempt that got no HTTP response."""
     meta = ResponseMeta(0, _NO_HEADERS, attempt, core.clock.monotonic() - started)
-    return _Attempt(Err(error, meta), failure, authorization=authorization)
+    return _Attempt(Err(error, meta), failure, authorization)
 
 
 def _redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -772,7 +769,6 @@ def _classify_error(
 ) -> FormanceError:
     """An error status becomes an ``APIError`` when its body is a V2Error."""
     content_type = headers.get("Content-Type")
-    text = _text(body, core)
     if body and _is_json(content_type):
         try:
             parsed = _V2_ERROR.decode(_serde.loads(body))
@@ -783,7 +779,7 @@ def _classify_error(
                 status=status,
                 error_code=parsed.error_code,
                 error_message=_text(parsed.error_message.encode(), core),
-                body=text,
+                body=_text(body, core),
                 headers=headers,
                 details=parsed.details,
             )

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import enum
 import json
-import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -41,7 +40,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from formance_orch._fastgen import make_structure_fn
+from formance_orch._fastgen import make_structure_fn, union_args
 
 try:  # an optional speed-up: ``pip install formance-orch[speedups]``
     import orjson as _orjson
@@ -166,20 +165,13 @@ def _unstructure_open_enum(value: Any) -> Any:
 # --- type predicates -------------------------------------------------------------
 
 
-def _union_args(tp: Any) -> tuple[Any, ...]:
-    origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return typing.get_args(tp)
-    return ()
-
-
 def _is_optional(tp: Any) -> bool:
-    return type(None) in _union_args(tp)
+    return type(None) in union_args(tp)
 
 
 def _open_enum(tp: Any) -> type[enum.Enum] | None:
     """The enum of an ``SomeEnum | str`` union, else None."""
-    args = _union_args(tp)
+    args = union_args(tp)
     if len(args) == 2 and str in args:
         other = args[0] if args[1] is str else args[1]
         if isinstance(other, type) and issubclass(other, enum.Enum):
@@ -189,7 +181,7 @@ def _open_enum(tp: Any) -> type[enum.Enum] | None:
 
 def _holds_open_enum(tp: Any) -> bool:
     """True for ``SomeEnum | str``, optional or not."""
-    args = tuple(arg for arg in _union_args(tp) if arg is not type(None))
+    args = tuple(arg for arg in union_args(tp) if arg is not type(None))
     return len(args) == 2 and _open_enum(args[0] | args[1]) is not None
 
 
@@ -207,7 +199,7 @@ def _tagged_members(tp: Any) -> tuple[list[type], bool] | None:
     Returns the classes and whether a ``dict`` member takes what matches none
     of them; None when ``tp`` is not such a union.
     """
-    args = _union_args(tp)
+    args = union_args(tp)
     if not args or type(None) in args:
         return None
     classes = [arg for arg in args if isinstance(arg, type) and attrs.has(arg)]
@@ -231,6 +223,8 @@ class _Shape:
     any_case: tuple[tuple[str, str], ...]
     rest: str | None
     omit_when_none: frozenset[str]
+    #: Every key a field claims (both spellings of the ``any_case`` ones).
+    known: frozenset[str]
 
     @classmethod
     def of(cls, model: Any) -> _Shape:
@@ -243,7 +237,8 @@ class _Shape:
             if f.metadata.get("any_case")
         )
         omit = frozenset(f.name for f in fields if f.default is None)
-        return cls(wire, any_case, rest, omit)
+        known = frozenset(wire.values()) | {capitalised for _, capitalised in any_case}
+        return cls(wire, any_case, rest, omit, known)
 
     def structure_overrides(self) -> dict[str, Any]:
         overrides = {name: override(rename=key) for name, key in self.wire.items()}
@@ -271,9 +266,7 @@ class _Shape:
         """Keep the keys no field claims in the ``rest`` field, if the class has one."""
         if self.rest is None:
             return instance
-        known = set(self.wire.values())
-        known.update(capitalised for _, capitalised in self.any_case)
-        extra = {key: item for key, item in value.items() if key not in known}
+        extra = {key: item for key, item in value.items() if key not in self.known}
         return attrs.evolve(instance, **{self.rest: extra}) if extra else instance
 
 
@@ -291,7 +284,7 @@ def _configure(conv: cattrs.Converter, *, detailed: bool) -> None:
     conv.register_unstructure_hook(datetime, datetime.isoformat)
 
     def optional_factory(tp: Any) -> StructureHook:
-        inner_args = tuple(arg for arg in _union_args(tp) if arg is not type(None))
+        inner_args = tuple(arg for arg in union_args(tp) if arg is not type(None))
         inner: Any = inner_args[0] if len(inner_args) == 1 else typing.Union[inner_args]  # noqa: UP007
         hook = conv.get_structure_hook(inner)
 
