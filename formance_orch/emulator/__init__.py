@@ -1,0 +1,1 @@
+"""A local Formance Orchestration v2 emulator."""
