@@ -73,7 +73,7 @@ from formance_orch.emulator._expr_syntax import (
 )
 
 #: Nodes one evaluation may visit (closure iterations and regex steps included).
-MAX_STEPS: Final = 1_000_000
+MAX_STEPS: Final = 5_000_000
 BUDGET_MESSAGE: Final = f"evaluation budget exceeded (more than {MAX_STEPS:,} steps)"
 
 
@@ -111,7 +111,8 @@ class _Scope:
         if isinstance(items, dict | AnyMap) or (isinstance(items, TypedNil) and items.is_map):
             raise Panic("reflect: call of reflect.Value.Index on map Value", error_value=True)
         if not 0 <= self.index < self.length:
-            raise Panic("reflect: slice index out of range")
+            what = "string" if type(items) is str else "slice"
+            raise Panic(f"reflect: {what} index out of range")
         if type(items) is str:
             return Byte(go_bytes(items)[self.index])
         return items[self.index]

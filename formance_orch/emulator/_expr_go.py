@@ -322,7 +322,7 @@ def json_float(value: float) -> str:
     magnitude = abs(value)
     if magnitude < 1e-6 or magnitude >= 1e21:
         text = _format_e(digits, point)
-        if text[-4:-2] == "-0":  # Go cleans up e-07 to e-7
+        if text[-4:-1] == "e-0":  # Go cleans up e-07 to e-7
             text = text[:-2] + text[-1]
         return sign + text
     return sign + _format_f(digits, point)
@@ -346,18 +346,82 @@ def float_div(left: float, right: float) -> float:
     return left / right
 
 
-def float_pow(base: float, exponent: float) -> float:
-    """Go's `math.Pow`, which returns infinities and NaN where Python raises."""
+def _is_odd_int(value: float) -> bool:
+    return abs(value) < 2**53 and value.is_integer() and int(value) & 1 == 1
+
+
+def _ldexp(fraction: float, exponent: int) -> float:
     try:
-        return math.pow(base, exponent)
+        return math.ldexp(fraction, exponent)
     except OverflowError:
-        odd = exponent.is_integer() and abs(exponent) < 2**53 and int(exponent) % 2 == 1
-        return -math.inf if base < 0 and odd else math.inf
-    except ValueError:
-        if base == 0 and exponent < 0:
-            odd = exponent.is_integer() and abs(exponent) < 2**53 and int(exponent) % 2 == 1
-            return -math.inf if odd and math.copysign(1.0, base) < 0 else math.inf
+        return math.copysign(math.inf, fraction)
+
+
+def float_pow(base: float, exponent: float) -> float:
+    """Go's `math.Pow`, result for result.
+
+    Go does not round `Pow` correctly: for the integer part of the exponent it
+    multiplies the mantissa by repeated squaring, so `5 ** 400` ends in ...321e+279
+    where a C library says ...318e+279. This follows the same steps (with Python's
+    `exp` and `log` for a fractional part, which may differ from Go's in the last
+    digit), and Go's answers for zeros, infinities and NaN.
+    """
+    x, y = base, exponent
+    if y == 0 or x == 1:
+        return 1.0
+    if y == 1:
+        return x
+    if math.isnan(x) or math.isnan(y):
         return math.nan
+    if x == 0:
+        negative_zero = math.copysign(1.0, x) < 0
+        if y < 0:
+            return -math.inf if negative_zero and _is_odd_int(y) else math.inf
+        return x if negative_zero and _is_odd_int(y) else 0.0
+    if math.isinf(y):
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    if math.isinf(x):
+        if x < 0:
+            return float_pow(-0.0, -y)
+        return 0.0 if y < 0 else math.inf
+    if y == 0.5:
+        return math.sqrt(x) if x >= 0 else math.nan
+    if y == -0.5:
+        return 1 / math.sqrt(x) if x > 0 else math.inf if x == 0 else math.nan
+    fraction, whole = math.modf(abs(y))
+    if fraction != 0 and x < 0:
+        return math.nan
+    if whole >= 2**63:
+        if x == -1:
+            return 1.0
+        return 0.0 if (abs(x) < 1) == (y > 0) else math.inf
+    result, result_exponent = 1.0, 0
+    if fraction != 0:
+        if fraction > 0.5:
+            fraction -= 1
+            whole += 1
+        result = math.exp(fraction * math.log(x))
+    mantissa, mantissa_exponent = math.frexp(x)
+    power = int(whole)
+    while power:
+        if not -(1 << 12) <= mantissa_exponent <= 1 << 12:
+            result_exponent += mantissa_exponent  # overflow: ldexp will saturate
+            break
+        if power & 1:
+            result *= mantissa
+            result_exponent += mantissa_exponent
+        mantissa *= mantissa
+        mantissa_exponent <<= 1
+        if mantissa < 0.5:
+            mantissa += mantissa
+            mantissa_exponent -= 1
+        power >>= 1
+    if y < 0:
+        result = 1 / result
+        result_exponent = -result_exponent
+    return _ldexp(result, result_exponent)
 
 
 def int_mod(left: int, right: int) -> int:

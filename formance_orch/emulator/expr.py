@@ -13,7 +13,7 @@ without Python's `eval` and without expr's code:
 What differs from expr, knowingly:
 
 * expressions may nest at most `MAX_DEPTH` (100) levels and be at most
-  `MAX_SOURCE_LENGTH` characters long; one run may take at most 1,000,000 steps
+  `MAX_SOURCE_LENGTH` characters long; one run may take at most 5,000,000 steps (about a second)
   and build strings of at most 10,000,000 characters (expr has no such limits; a
   hostile expression must not take the emulator down);
 * `now()`, `date()` and `duration()` compile but fail when run (the emulator has
