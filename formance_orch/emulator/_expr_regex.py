@@ -100,6 +100,13 @@ class CharSet:
         return found != self.negated
 
 
+#: Common Unicode scripts Go knows (`\p{Greek}`); this engine does not support scripts.
+_SCRIPTS: Final = frozenset(
+    "Arabic Armenian Bengali Cyrillic Devanagari Ethiopic Georgian Greek Gujarati Han "  # noqa: SIM905
+    "Hangul Hebrew Hiragana Kannada Katakana Khmer Lao Latin Malayalam Mongolian Myanmar "
+    "Sinhala Tamil Telugu Thai Tibetan".split()
+)
+_HEX: Final = frozenset("0123456789abcdefABCDEF")
 _STARS: Final[dict[str, tuple[int, int]]] = {"*": (0, -1), "+": (1, -1), "?": (0, 1)}
 
 
@@ -352,21 +359,35 @@ class _Parser:
                 self.pos += 1
             return int(digits, 8)
         if ch == "x":
-            if self.peek() == "{":
-                end = self.pattern.find("}", self.pos)
-                digits = self.pattern[self.pos + 1 : end] if end > 0 else ""
-                if end > 0 and digits and all(c in "0123456789abcdefABCDEF" for c in digits):
-                    value = int(digits, 16)
-                    if value <= 0x10FFFF:
-                        self.pos = end + 1
-                        return value
-            else:
-                digits = self.pattern[self.pos : self.pos + 2]
-                if len(digits) == 2 and all(c in "0123456789abcdefABCDEF" for c in digits):
-                    self.pos += 2
-                    return int(digits, 16)
-            self.pos = min(self.pos + 1, len(self.pattern))
+            value = self.hex_escape()
+            if value is not None:
+                return value
         raise _error("invalid escape sequence", self.pattern[start : self.pos])
+
+    def hex_escape(self) -> int | None:
+        """The value of a hex escape after its `x` (two digits, or braces); None if bad."""
+        ch = self.peek()
+        self.pos += 1 if ch else 0
+        if ch != "{":
+            low = self.peek()
+            self.pos += 1 if low else 0
+            if ch in _HEX and low and low in _HEX:
+                return int(ch + low, 16)
+            return None
+        value, digits = 0, 0
+        while True:
+            ch = self.peek()
+            if not ch:
+                return None
+            self.pos += 1
+            if ch == "}":
+                return value if digits else None
+            if ch not in _HEX:
+                return None
+            value = value * 16 + int(ch, 16)
+            if value > 0x10FFFF:
+                return None
+            digits += 1
 
     def unicode_class(self, start: int, negated: bool) -> _Item:
         if self.peek() == "{":
@@ -383,7 +404,7 @@ class _Parser:
         if name == "Any" or name in _CATEGORIES:
             return _Item(category=name, negated=negated)
         text = self.pattern[start : self.pos]
-        if name[:1].isupper():
+        if name in _SCRIPTS:
             raise RegexError(f"regular expression script classes are not supported here: `{text}`")
         raise _error("invalid character class range", text)
 

@@ -377,21 +377,55 @@ def _split(text: str, separator: str, limit: int, after: bool) -> Any:
 
 
 _GO_INT: Final = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_GO_FLOAT: Final = re.compile(
+
+_GO_DECIMAL: Final = re.compile(
     r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
     re.ASCII | re.IGNORECASE,
+)
+_GO_HEX: Final = re.compile(
+    r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?[0-9]+", re.ASCII
 )
 
 
 def _atoi(text: str) -> int | None:
+    """`strconv.Atoi`: decimal digits with an optional sign, within int64."""
     if not _GO_INT.fullmatch(text):
         return None
     value = int(text)
     return value if INT_MIN <= value <= INT_MAX else None
 
 
+def _underscores_ok(text: str) -> bool:
+    """Go allows `_` only between digits (or after a base prefix) in a number."""
+    body = text.lstrip("+-")
+    hexadecimal = body[:2].lower() == "0x"
+    previous = "0" if body[:2].lower() in ("0x", "0b", "0o") else "^"
+    for ch in body[2:] if previous == "0" else body:
+        if ch.isdigit() or (hexadecimal and ch.lower() in "abcdef"):
+            previous = "0"
+        elif ch == "_":
+            if previous != "0":
+                return False
+            previous = "_"
+        elif previous == "_":
+            return False
+        else:
+            previous = "!"
+    return previous != "_"
+
+
 def _parse_float(text: str) -> float | None:
-    if not _GO_FLOAT.fullmatch(text):
+    """`strconv.ParseFloat(text, 64)`: None where Go reports an error."""
+    if "_" in text:
+        if not _underscores_ok(text):
+            return None
+        text = text.replace("_", "")
+    try:
+        if _GO_HEX.fullmatch(text):
+            return float.fromhex(text)
+        if not _GO_DECIMAL.fullmatch(text):
+            return None
+    except OverflowError:
         return None
     value = float(text)
     if math.isinf(value) and "inf" not in text.lower():
@@ -630,26 +664,47 @@ def _reject_constant(name: str) -> Any:
     raise json.JSONDecodeError("not JSON", name, 0)  # NaN and Infinity are not JSON in Go
 
 
+class _NumberOutOfRange(ValueError):
+    pass
+
+
+def _json_number(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NumberOutOfRange(text)
+    return value
+
+
 def _quote_char(ch: str) -> str:
     """How Go's JSON decoder shows an unexpected character."""
     return "'\\''" if ch == "'" else "'" + quote(ch)[1:-1] + "'"
 
 
 def _json_error(text: str, error: Exception) -> str:
+    """Go's `json.Unmarshal` error text for what Python's decoder rejected."""
+    if isinstance(error, _NumberOutOfRange):
+        return f"json: cannot unmarshal number {error} into Go value of type float64"
     if isinstance(error, json.JSONDecodeError):
         if error.doc != text:  # from _reject_constant
             return f"invalid character {_quote_char(error.doc[0])} looking for beginning of value"
         if error.pos < len(text.rstrip()):
             found = _quote_char(text[error.pos])
-            return f"invalid character {found} looking for beginning of value"
+            where = (
+                "after top-level value"
+                if error.msg == "Extra data"
+                else ("looking for beginning of value")
+            )
+            return f"invalid character {found} {where}"
     return "unexpected end of JSON input"
 
 
 def _builtin_from_json(args: Sequence[Any]) -> Any:
     text = valid_utf8(as_string(_arg(args, 0)))
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError, RecursionError) as error:
+        value = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_json_number, parse_int=_json_number
+        )
+    except (ValueError, RecursionError) as error:
         raise Panic(_json_error(text, error), error_value=True) from None
     return from_json_value(value)
 
