@@ -946,20 +946,15 @@ class _Folder:
             return IntegerNode(int_mod(left.value, right.value))
         a_bool = left.value if isinstance(left, BoolNode) else None
         b_bool = right.value if isinstance(right, BoolNode) else None
-        if op in ("and", "&&"):
-            if a_bool is True:
+        if op in ("and", "&&", "or", "||"):
+            # `true and x` and `false or x` are x; `false and x` and `true or x` are constant.
+            neutral = op in ("and", "&&")
+            if a_bool is neutral:
                 return right
-            if b_bool is True:
+            if b_bool is neutral:
                 return left
-            if a_bool is False or b_bool is False:
-                return BoolNode(False)
-        elif op in ("or", "||"):
-            if a_bool is False:
-                return right
-            if b_bool is False:
-                return left
-            if a_bool is True or b_bool is True:
-                return BoolNode(True)
+            if a_bool is not None or b_bool is not None:
+                return BoolNode(not neutral)
         elif op == "==":
             for literal in (IntegerNode, StringNode, BoolNode):
                 if isinstance(left, literal) and isinstance(right, literal):

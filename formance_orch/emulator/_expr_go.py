@@ -444,8 +444,6 @@ def go_round(value: float) -> float:
 
 # --- types and printing ---------------------------------------------------------------
 
-FUNC_TYPE: Final = "func(...interface {}) (interface {}, error)"
-
 
 def type_name(value: Any) -> str:
     """Go's `%T` of a value."""
@@ -460,8 +458,6 @@ def type_name(value: Any) -> str:
         return sliced
     if isinstance(value, AnyMap | TypedNil):
         return value.go_type
-    if callable(value):
-        return FUNC_TYPE
     return "interface {}"
 
 
@@ -487,8 +483,6 @@ def kind_name(value: Any) -> str:
         return "map"
     if isinstance(value, TypedNil):
         return "map" if value.is_map else "slice"
-    if callable(value) and not isinstance(value, str):
-        return "func"
     return type_name(value)
 
 
@@ -530,9 +524,7 @@ def sprint(value: Any) -> str:
     if isinstance(value, AnyMap):
         pairs = sorted(value.items(), key=lambda pair: _any_key_order(pair[0]))
         return "map[" + " ".join(f"{sprint(k)}:{sprint(v)}" for k, v in pairs) + "]"
-    if isinstance(value, TypedNil):
-        return "map[]" if value.is_map else "[]"
-    return "0x0"  # a function: Go prints its address
+    return "map[]" if value.is_map else "[]"  # a TypedNil
 
 
 # --- encoding/json ----------------------------------------------------------------------

@@ -69,28 +69,22 @@ def _is_number(value: Any) -> bool:
     return type(value) in _NUMBERS
 
 
-def _assertion_name(value: Any) -> str:
-    return "nil" if value is None else type_name(value)
+def _asserted(value: Any, kind: type, name: str) -> Any:
+    """Go's `value.(T)`: the value, or the type-assertion panic (an error value)."""
+    if type(value) is kind:
+        return value
+    shown = "nil" if value is None else type_name(value)
+    raise Panic(f"interface conversion: interface {{}} is {shown}, not {name}", error_value=True)
 
 
 def as_bool(value: Any) -> bool:
-    """`value.(bool)`: the bool, or Go's type-assertion panic."""
-    if type(value) is bool:
-        return bool(value)
-    raise Panic(
-        f"interface conversion: interface {{}} is {_assertion_name(value)}, not bool",
-        error_value=True,
-    )
+    """`value.(bool)`."""
+    return bool(_asserted(value, bool, "bool"))
 
 
 def as_string(value: Any) -> str:
-    """`value.(string)`: the string, or Go's type-assertion panic."""
-    if type(value) is str:
-        return str(value)
-    raise Panic(
-        f"interface conversion: interface {{}} is {_assertion_name(value)}, not string",
-        error_value=True,
-    )
+    """`value.(string)`."""
+    return str(_asserted(value, str, "string"))
 
 
 def check_string(text: str) -> str:
@@ -154,8 +148,6 @@ def deep_equal(left: Any, right: Any) -> bool:
             if not found or not deep_equal(value, other):
                 return False
         return True
-    if callable(left):
-        return False
     return bool(left == right)
 
 

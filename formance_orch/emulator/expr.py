@@ -1,4 +1,4 @@
-"""Trigger expressions, evaluated as the real Orchestration service evaluates them.
+r"""Trigger expressions, evaluated as the real Orchestration service evaluates them.
 
 The real service compiles trigger filters and variables with expr-lang/expr v1.15.6
 (`expr.Compile(src)`, no environment, no options) and runs them with the
@@ -10,17 +10,29 @@ without Python's `eval` and without expr's code:
     program = compile_expression('event.amount > 100 && event.asset == "USD/2"')
     matched = filter_matches(program.run({"event": to_go_value(payload)}))
 
+Every answer is checked against expr v1.15.6 itself: `tests/emulator/expr_golden` holds
+thousands of cases recorded from it (messages, positions, values, variables).
+
 What differs from expr, knowingly:
 
 * expressions may nest at most `MAX_DEPTH` (100) levels and be at most
-  `MAX_SOURCE_LENGTH` characters long; one run may take at most 5,000,000 steps (about a second)
-  and build strings of at most 10,000,000 characters (expr has no such limits; a
-  hostile expression must not take the emulator down);
+  `MAX_SOURCE_LENGTH` characters long; one run may take at most 5,000,000 steps
+  (about a second) and build strings of at most 10,000,000 characters (expr has no
+  such limits; a hostile expression must not take the emulator down);
 * `now()`, `date()` and `duration()` compile but fail when run (the emulator has
-  no Go time values); `sort`/`sortBy` keep equal elements in order (Go's sort does
-  not promise to); map iteration (`keys`, `values`, `toPairs`) follows insertion
-  order where Go's is random;
-* regular expressions support RE2's syntax except Unicode script classes.
+  no Go time values), and methods of time values are not checked at compile time;
+* expr's VM leaves stray values on its stack after `findLast`/`findLastIndex`, and
+  after an optional chain that skips a call (`a?.b(x)` with a nil `a`); when such a
+  result is the right operand of another operation, expr computes with the wrong
+  left operand. The emulator computes what the expression says;
+* map iteration (`keys`, `values`, `toPairs`, `sort` of equal elements) follows
+  insertion order where Go's is random or unspecified;
+* a fractional power (`2 ** 0.5` aside) may differ from Go's in the last digit
+  (integer powers and every special case are Go's, digit for digit);
+* where Go versions differ, the emulator follows Go 1.22 (the source does not pin
+  the service's toolchain): `(?<name>...)` is a valid group and JSON writes
+  backspace and form feed as `\b` and `\f`. Unicode script classes such as
+  `\p{Greek}` are not supported (general categories such as `\pL` are).
 """
 
 from __future__ import annotations

@@ -37,6 +37,19 @@ EVENT = "full"  # the named events of tests/emulator/golden.py
 TINY = "tiny"
 
 CURATED = r"""
+1 "\t\x01é\u2028\U0001F600"
+1 'a"b\\c'
+1 ""
+x € y
+x 😀 y
+"é" < "z"
+"é" > "e"
+"ab" <= "ab"
+7 % len("")
+event.n % len("")
+int(1/0)
+int(event.big)
+event.list[1e300]
 "ab" matches "(?P<x>a)b"
 "ab" matches "(?P<>a)"
 "ab" matches "(?P<x"
@@ -736,6 +749,14 @@ def _operator_matrix() -> list[tuple[str, Any]]:
     return cases
 
 
+def _powers() -> list[tuple[str, Any]]:
+    """Go's `math.Pow` special cases and integer exponents (deterministic in Go)."""
+    bases = ["0", "-0.0", "1", "-1", "2", "-2", "0.5", "1/0", "-1/0", "0/0", "1e308", "1e-308"]
+    exponents = ["0", "1", "-1", "2", "3", "-3", "0.5", "-0.5", "1/0", "-1/0", "0/0", "1e300"]
+    exponents += ["63", "64", "1024", "-1075"]
+    return [(f"({b}) ** ({e})", TINY) for b in bases for e in exponents]
+
+
 def _formatting() -> list[tuple[str, Any]]:
     numbers = [1200000, 1e21, 1e20, 0.5, 1e-7, 1e-6, 1.5625e-08, 123456789, 1234567, 0.0001]
     numbers += [0.00001, -0.0, 1e100, 0.1, 1e6, 2.5e-5, 5e-324, 1.7976931348623157e308, 3.0]
@@ -780,7 +801,7 @@ def main() -> None:
     cases += [
         (src, name) for src in ("event.s", "event.n > 0", "len(event.list)") for name in EVENTS
     ]
-    cases += _operator_matrix() + _formatting() + _token_soup(400)
+    cases += _operator_matrix() + _powers() + _formatting() + _token_soup(400)
     with tempfile.TemporaryDirectory() as build:
         (Path(build) / "go.mod").write_text(
             "module oracle\n\ngo 1.18\n\nrequire github.com/expr-lang/expr v1.15.6\n\n"
