@@ -26,7 +26,7 @@ from formance_orch.emulator._expr_go import (
     int_mod,
     wrap_int,
 )
-from formance_orch.emulator._expr_regex import RegexError, compile_regex
+from formance_orch.emulator._expr_regex import Regex, RegexError, compile_regex
 from formance_orch.emulator._expr_syntax import (
     BUILTIN_NAMES,
     PREDICATES,
@@ -42,7 +42,6 @@ from formance_orch.emulator._expr_syntax import (
     FloatNode,
     IdentifierNode,
     IntegerNode,
-    Location,
     MapNode,
     MemberNode,
     NilNode,
@@ -392,7 +391,7 @@ class _Checker:
         self.scopes: list[tuple[Type, dict[str, GoType]]] = []
         self.variables: list[tuple[str, Type, _Info]] = []
         self.parents: list[Node] = []
-        self.regexps: dict[int, Any] = {}
+        self.regexps: dict[int, Regex] = {}
 
     def fail(self, node: Node, message: str) -> tuple[Type, _Info]:
         if self.error is None:
@@ -812,7 +811,7 @@ class _Checker:
         return None, _NO_INFO
 
 
-def check(tree: Node, functions: frozenset[str] = frozenset()) -> dict[int, Any]:
+def check(tree: Node, functions: frozenset[str] = frozenset()) -> dict[int, Regex]:
     """Type-check `tree`; raise the first error as `SyntaxFailure`.
 
     Returns the regular expressions compiled for literal `matches` patterns, by node id.
@@ -1102,6 +1101,3 @@ def check_pointers(tree: Node) -> None:
     for node in walk(tree):
         if isinstance(node, PointerNode) and node.name not in ("", "index", "acc"):
             raise SyntaxFailure(f"unknown pointer {node.name}", (0, 0))
-
-
-__all__ = ["Location"]

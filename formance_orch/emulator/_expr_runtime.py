@@ -50,7 +50,7 @@ from formance_orch.emulator._expr_go import (
     valid_utf8,
     wrap_int,
 )
-from formance_orch.emulator._expr_regex import RegexBudgetExceeded, RegexError, compile_regex
+from formance_orch.emulator._expr_regex import RegexError, compile_regex
 
 #: Total elements expr lets one evaluation allocate in arrays, maps and ranges.
 MEMORY_BUDGET: Final = 1_000_000
@@ -907,4 +907,4 @@ BUILTIN_FUNCTIONS: Final[dict[str, BuiltinFunction]] = {
     "sortBy": _builtin_sort_by,
 }
 
-__all__ = ["BUILTIN_FUNCTIONS", "RegexBudgetExceeded"]
+__all__ = ["BUILTIN_FUNCTIONS"]

@@ -24,6 +24,7 @@ from formance_orch.emulator._expr_go import unicode_point as _unicode_point
 
 #: How deeply an expression may nest (parentheses, operands, arguments, members).
 MAX_DEPTH: Final = 100
+TOO_DEEP: Final = f"expression nests too deeply (more than {MAX_DEPTH} levels)"
 
 Location = tuple[int, int]  # (1-based line, 0-based column in characters)
 NO_LOCATION: Final[Location] = (0, 0)
@@ -641,7 +642,7 @@ def check_depth(root: Node) -> None:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise SyntaxFailure(
-                f"expression nests too deeply (more than {MAX_DEPTH} levels)",
+                TOO_DEEP,
                 (node.location if node.location != NO_LOCATION else (1, 0)),
             )
         stack.extend((child, depth + 1) for child in node.children())
@@ -810,7 +811,7 @@ class _Parser:
     def expression(self, precedence: int) -> Node:
         self.nesting += 1
         if self.nesting > MAX_DEPTH:
-            raise self.fail(f"expression nests too deeply (more than {MAX_DEPTH} levels)")
+            raise self.fail(TOO_DEEP)
         try:
             return self._expression(precedence)
         finally:

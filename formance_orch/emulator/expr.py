@@ -53,6 +53,7 @@ from formance_orch.emulator._expr_regex import Regex
 from formance_orch.emulator._expr_syntax import (
     MAX_DEPTH,
     NO_LOCATION,
+    TOO_DEEP,
     IdentifierNode,
     Node,
     SyntaxFailure,
@@ -76,8 +77,6 @@ __all__ = [
 
 #: The longest expression source the emulator compiles.
 MAX_SOURCE_LENGTH: Final = 100_000
-
-_TOO_DEEP: Final = f"expression nests too deeply (more than {MAX_DEPTH} levels)"
 
 
 class ExprError(Exception):
@@ -131,7 +130,7 @@ def _compile(source: str, functions: frozenset[str]) -> tuple[Node, dict[int, Re
     except SyntaxFailure as failure:
         raise CompileError(format_error(failure.message, failure.location, text)) from None
     except RecursionError:  # pragma: no cover - the depth limits come first
-        raise CompileError(_TOO_DEEP) from None
+        raise CompileError(TOO_DEEP) from None
     return tree, regexps
 
 
@@ -189,7 +188,7 @@ class Program:
         except Panic as panic:
             raise self._error(panic) from None
         except RecursionError:  # pragma: no cover - deep data, not a deep expression
-            raise EvalError(_TOO_DEEP, expr_text=_TOO_DEEP, wrapped=False) from None
+            raise EvalError(TOO_DEEP, expr_text=TOO_DEEP, wrapped=False) from None
 
     def _error(self, panic: Panic) -> EvalError:
         text = format_error(panic.message, panic.location or NO_LOCATION, valid_utf8(self.source))
@@ -218,7 +217,7 @@ def format_variable(value: Any) -> str:
     except Panic as panic:
         raise EvalError(panic.message, expr_text=panic.message, wrapped=True) from None
     except RecursionError:  # pragma: no cover - data nested hundreds of levels deep
-        raise EvalError(_TOO_DEEP, expr_text=_TOO_DEEP, wrapped=False) from None
+        raise EvalError(TOO_DEEP, expr_text=TOO_DEEP, wrapped=False) from None
     return valid_utf8(text)
 
 
