@@ -70,6 +70,8 @@ class Auth:
         self.check_scopes = check_scopes
         self._now_ns = now_ns
         self._tokens: dict[str, _Token] = {}
+        #: How many tokens were issued.
+        self.issued = 0
 
     @property
     def enabled(self) -> bool:
@@ -99,6 +101,7 @@ class Auth:
             )
         requested = frozenset(form.get("scope", "").split()) or frozenset(ALL_SCOPES)
         token = "emu-" + secrets.token_urlsafe(24)
+        self.issued += 1
         self._tokens[token] = _Token(self._now_ns() + self.token_ttl * 1_000_000_000, requested)
         body: dict[str, object] = {
             "access_token": token,

@@ -242,6 +242,7 @@ class Service:
             )
         if not instance.stages and not self.policy.buffer_events:
             return error(500, f"retrieving workflow: {NO_ROWS}")
+        instance.received.append(name)
         self.runner.signal(instance, name)
         return NO_CONTENT
 
@@ -283,7 +284,8 @@ class Service:
 
     def _trigger_body(self, body: bytes) -> Any:
         try:
-            decoded = self._decode(body)
+            # Plain JSON values: the expression engine makes them Go values itself.
+            decoded = decode_json(body, exact=True)
         except ValueError as refused:
             return error(self.policy.bad_trigger_body_status, str(refused))
         return decoded

@@ -155,6 +155,8 @@ class Instance:
     ended: asyncio.Event = attrs.field(factory=asyncio.Event)
     #: Events kept for a later wait_event (``contract`` behaviour only).
     buffered: list[str] = attrs.field(factory=list)
+    #: The name of every event accepted for the instance (a 204 answer).
+    received: list[str] = attrs.field(factory=list)
 
     @property
     def terminated(self) -> bool:

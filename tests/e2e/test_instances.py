@@ -47,7 +47,9 @@ async def test_a_delay_then_an_event_then_a_send_to_a_wallet(emu: Emulator, core
         ),
     )
 
-    started = (await orchestration_v2_run_workflow(core, flow, variables={"amount": "250"})).unwrap()
+    started = (
+        await orchestration_v2_run_workflow(core, flow, variables={"amount": "250"})
+    ).unwrap()
     assert started.terminated is False and started.status == []
     await emu.settle()
     waiting = (await orchestration_v2_get_instance(core, started.id)).unwrap()
@@ -115,7 +117,9 @@ async def test_an_event_after_the_end(emu: Emulator, core: SDKCore, behaviour: s
     assert result.error.status == (500 if behaviour == "server" else 400)
 
 
-async def test_wait_true_waits_only_by_contract(emu: Emulator, core: SDKCore, behaviour: str) -> None:
+async def test_wait_true_waits_only_by_contract(
+    emu: Emulator, core: SDKCore, behaviour: str
+) -> None:
     flow = await workflow_id(core, Update(id="users:bob", ledger="main", metadata={"tier": "gold"}))
 
     result = (await orchestration_v2_run_workflow(core, flow, wait=True)).unwrap()

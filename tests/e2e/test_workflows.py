@@ -161,7 +161,11 @@ async def test_delete_unknown_uuid_is_404(core: SDKCore) -> None:
 async def _token(emu: Emulator) -> str:
     from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET
 
-    form = {"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+    }
     async with aiohttp.ClientSession() as session:
         async with session.post(emu.token_url, data=form) as response:
             return str((await response.json())["access_token"])
