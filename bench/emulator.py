@@ -27,7 +27,7 @@ from formance_orch.stages import Account, Delay, Monetary, Send, WaitEvent
 
 
 async def get_instance_rate(seconds: float, in_flight: int) -> float:
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: ASYNC220 - started once, before measuring
         [sys.executable, "-m", "formance_orch.emulator"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

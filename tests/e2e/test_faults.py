@@ -92,7 +92,8 @@ async def test_a_429_is_retried_and_creates_one_workflow(faulty: tuple[Emulator,
 
     result = await orchestration_v2_create_workflow(core, stages=[])
 
-    assert isinstance(result, Ok) and result.meta.attempts == 3
+    assert isinstance(result, Ok)
+    assert result.meta.attempts == 3
     assert len(emu.workflows) == 1
 
 

@@ -50,7 +50,8 @@ async def test_a_delay_then_an_event_then_a_send_to_a_wallet(emu: Emulator, core
     started = (
         await orchestration_v2_run_workflow(core, flow, variables={"amount": "250"})
     ).unwrap()
-    assert started.terminated is False and started.status == []
+    assert started.terminated is False
+    assert started.status == []
     await emu.settle()
     waiting = (await orchestration_v2_get_instance(core, started.id)).unwrap()
     await manual(emu).advance(60)
@@ -60,7 +61,9 @@ async def test_a_delay_then_an_event_then_a_send_to_a_wallet(emu: Emulator, core
 
     assert [stage.stage for stage in waiting.status] == [0]
     assert isinstance(sent, Ok)
-    assert done.terminated and done.error is None and len(done.status) == 3
+    assert done.terminated
+    assert done.error is None
+    assert len(done.status) == 3
     assert emu.wallet_balance(wallet["id"], "USD/2") == 250
     assert emu.balance("users:alice", "USD/2") == 750
     history = (await orchestration_v2_get_instance_history(core, started.id)).unwrap()
@@ -69,7 +72,8 @@ async def test_a_delay_then_an_event_then_a_send_to_a_wallet(emu: Emulator, core
     activities = (await orchestration_v2_get_instance_stage_history(core, started.id, 2)).unwrap()
     assert [activity.name for activity in activities] == ["GetWallet", "CreditWallet"]
     credit = activities[1].input.credit_wallet
-    assert credit is not None and credit.data is not None
+    assert credit is not None
+    assert credit.data is not None
     assert credit.data.amount.amount == 250
     assert (await orchestration_v2_get_instance_stage_history(core, started.id, 0)).unwrap() == []
 
@@ -104,7 +108,8 @@ async def test_a_mismatched_event_is_consumed_and_the_stage_keeps_waiting(
     await emu.settle()
     done = (await orchestration_v2_get_instance(core, instance.id)).unwrap()
 
-    assert not still.terminated and done.terminated
+    assert not still.terminated
+    assert done.terminated
 
 
 async def test_an_event_after_the_end(emu: Emulator, core: SDKCore, behaviour: str) -> None:
@@ -127,7 +132,8 @@ async def test_wait_true_waits_only_by_contract(
     if behaviour == "server":
         assert result.terminated is False  # ?wait=true does not wait (REAL-SERVER §4)
     else:
-        assert result.terminated is True and result.error is None
+        assert result.terminated is True
+        assert result.error is None
     await emu.settle()
     assert emu.bank.ledger("main").account("users:bob").metadata == {"tier": "gold"}
 
@@ -159,7 +165,8 @@ async def test_insufficient_funds_retry_forever_on_the_server_and_fail_by_contra
         assert activities[0].last_failure == message
         assert activities[0].next_execution is not None
     else:
-        assert current.terminated is True and current.error == message
+        assert current.terminated is True
+        assert current.error == message
         assert activities[0].error == message
         history = (await orchestration_v2_get_instance_history(core, instance.id)).unwrap()
         assert history[0].error == "activity error"
@@ -183,7 +190,8 @@ async def test_a_negative_amount_fails_the_stage_in_both_behaviours(
 
     done = (await orchestration_v2_get_instance(core, instance.id)).unwrap()
 
-    assert done.terminated and done.error == "posting 0: negative amount"
+    assert done.terminated
+    assert done.error == "posting 0: negative amount"
     assert done.status[0].error == done.error
 
 
@@ -202,7 +210,8 @@ async def test_a_run_time_validation_failure_has_no_stage_history(
         "Key: 'WaitEvent.Event' Error:Field validation for 'Event' failed on the 'required' tag"
     )
     assert history == []
-    assert isinstance(stage, Err) and wire_error(stage) == (404, "NOT_FOUND", "Instance not found")
+    assert isinstance(stage, Err)
+    assert wire_error(stage) == (404, "NOT_FOUND", "Instance not found")
 
 
 async def test_abort_stops_only_by_contract(emu: Emulator, core: SDKCore, behaviour: str) -> None:
@@ -219,7 +228,8 @@ async def test_abort_stops_only_by_contract(emu: Emulator, core: SDKCore, behavi
     if behaviour == "server":
         assert after.terminated is False
     else:
-        assert after.terminated is True and after.error == "canceled"
+        assert after.terminated is True
+        assert after.error == "canceled"
 
 
 async def test_unknown_instances(core: SDKCore, behaviour: str) -> None:
@@ -254,13 +264,15 @@ async def test_a_non_integer_stage_number_is_an_empty_404(emu: Emulator, core: S
     from tests.e2e.test_workflows import _token
 
     token = await _token(emu)
-    async with aiohttp.ClientSession() as session:
-        async with session.get(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
             f"{emu.url}/api/orchestration/v2/instances/{instance.id}/stages/one/history",
             headers={"Authorization": f"Bearer {token}"},
-        ) as response:
-            assert (response.status, await response.read()) == (404, b"")
-            assert response.headers["Content-Type"] == "application/json"
+        ) as response,
+    ):
+        assert (response.status, await response.read()) == (404, b"")
+        assert response.headers["Content-Type"] == "application/json"
 
 
 async def test_list_filters_and_status(emu: Emulator, core: SDKCore, behaviour: str) -> None:

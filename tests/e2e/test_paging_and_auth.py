@@ -26,7 +26,8 @@ async def test_paging_through_260_instances(emu: Emulator, core: SDKCore, behavi
 
     assert len(seen) == len(set(seen)) == INSTANCES
     assert seen == [instance.id for instance in emu.instances]
-    assert len(default.data) == 15 and default.has_more
+    assert len(default.data) == 15
+    assert default.has_more
     if behaviour == "server":
         assert (large.page_size, len(large.data)) == (100, 100)  # clamped, no error
     else:
@@ -44,7 +45,8 @@ async def test_a_cursor_overrides_the_other_parameters(core: SDKCore) -> None:
     following = (await orchestration_v2_list_instances(core, cursor=first.next)).unwrap()
 
     assert [item.workflow_id for item in following.data] == [flow]
-    assert following.previous is not None and not following.has_more
+    assert following.previous is not None
+    assert not following.has_more
 
 
 async def test_a_bad_cursor_is_400(core: SDKCore) -> None:
@@ -88,5 +90,6 @@ async def test_an_expired_token_is_refreshed_after_its_401(
     await clock.advance(601)
     second = await orchestration_v2_list_workflows(core)
 
-    assert isinstance(first, Ok) and isinstance(second, Ok)
+    assert isinstance(first, Ok)
+    assert isinstance(second, Ok)
     assert emu.auth.issued == 2

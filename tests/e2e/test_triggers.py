@@ -52,7 +52,8 @@ async def test_a_trigger_fires_when_its_filter_turns_true(emu: Emulator, core: S
     assert occurrence.workflow_instance_id is not None
     assert occurrence.event["payload"]["id"] == "p2"
     instance = (await orchestration_v2_get_instance(core, occurrence.workflow_instance_id)).unwrap()
-    assert instance.terminated and instance.error is None
+    assert instance.terminated
+    assert instance.error is None
     assert emu.balance("users:u2", "USD/2") == 42
 
 
@@ -91,16 +92,20 @@ async def test_create_read_list_delete(core: SDKCore) -> None:
     gone = await orchestration_v2_read_trigger(core, created.id)
     again = await orchestration_v2_delete_trigger(core, created.id)
 
-    assert read.id == created.id and read.workflow is None and read.name == "Nightly"
+    assert read.id == created.id
+    assert read.workflow is None
+    assert read.name == "Nightly"
     assert [item.id for item in by_name.data] == [created.id]
     assert other.data == []
     assert isinstance(deleted, Ok)
-    assert isinstance(gone, Err) and wire_error(gone) == (
+    assert isinstance(gone, Err)
+    assert wire_error(gone) == (
         404,
         "NOT_FOUND",
         "sql: no rows in result set",
     )
-    assert isinstance(again, Err) and again.error.status == 404
+    assert isinstance(again, Err)
+    assert again.error.status == 404
 
 
 async def test_create_refusals(core: SDKCore) -> None:
@@ -146,21 +151,26 @@ async def test_test_trigger_uses_the_body_as_the_event(core: SDKCore, behaviour:
     ).unwrap()
     missing = await orchestration_v2_test_trigger(core, "nope", payload={})
 
-    assert low.filter is not None and low.filter.match is False
+    assert low.filter is not None
+    assert low.filter.match is False
     assert low.variables == {}  # null: the filter did not match
-    assert high.filter is not None and high.filter.match is True
+    assert high.filter is not None
+    assert high.filter.match is True
     assert high.variables["amount"].value == "1200000"
     assert high.variables["user"].value == "u"
-    assert isinstance(missing, Err) and missing.error.status == unknown(behaviour)
+    assert isinstance(missing, Err)
+    assert missing.error.status == unknown(behaviour)
 
 
 async def test_unknown_trigger_occurrences(core: SDKCore, behaviour: str) -> None:
     result = await orchestration_v2_list_triggers_occurrences(core, "nope")
 
     if behaviour == "server":
-        assert isinstance(result, Ok) and result.value.data == []
+        assert isinstance(result, Ok)
+        assert result.value.data == []
     else:
-        assert isinstance(result, Err) and result.error.status == 404
+        assert isinstance(result, Err)
+        assert result.error.status == 404
 
 
 async def test_a_link_error_records_an_occurrence_without_instance(

@@ -23,10 +23,10 @@ async def test_server_info_answers_in_both_behaviours(core: SDKCore) -> None:
 
 
 async def test_v2_info_is_404_plain_text_on_the_server_only(emu: Emulator, behaviour: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        async with session.get(emu.url + "/api/orchestration/v2/_info") as response:
-            body = await response.read()
-            status = response.status
+    url = emu.url + "/api/orchestration/v2/_info"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        body = await response.read()
+        status = response.status
 
     if behaviour == "server":
         assert (status, body) == (404, b"404 page not found\n")
@@ -57,16 +57,21 @@ async def test_create_then_get_then_list(core: SDKCore) -> None:
 
 
 async def test_create_from_yaml_as_the_real_server_reads_it(emu: Emulator, core: SDKCore) -> None:
-    document = b"name: yaml-flow\nstages:\n  - delay:\n      duration: 1m\n  - wait_event:\n      event: go\n"
+    document = (
+        b"name: yaml-flow\nstages:\n  - delay:\n      duration: 1m\n"
+        b"  - wait_event:\n      event: go\n"
+    )
     token = await _token(emu)
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
             emu.url + "/api/orchestration/v2/workflows",
             data=document,
             headers={"Content-Type": "text/vnd.yaml", "Authorization": f"Bearer {token}"},
-        ) as response:
-            assert response.status == 201
-            workflow_id = (await response.json())["data"]["id"]
+        ) as response,
+    ):
+        assert response.status == 201
+        workflow_id = (await response.json())["data"]["id"]
 
     fetched = (await orchestration_v2_get_workflow(core, workflow_id)).unwrap()
     assert fetched.config.stages == [{"delay": {"duration": "1m"}}, {"wait_event": {"event": "go"}}]
@@ -110,7 +115,8 @@ async def test_unknown_kind_and_empty_stage_are_refused(core: SDKCore, behaviour
     unknown_kind = await orchestration_v2_create_workflow(core, stages=[{"teleport": {}}])
     empty = await orchestration_v2_create_workflow(core, stages=[{}])
 
-    assert isinstance(unknown_kind, Err) and isinstance(empty, Err)
+    assert isinstance(unknown_kind, Err)
+    assert isinstance(empty, Err)
     assert wire_error(unknown_kind)[2] == "creating workflow: unable to resolve schema teleport"
     assert wire_error(empty)[2] == "creating workflow: empty specification"
 
@@ -134,10 +140,13 @@ async def test_delete_is_soft_and_visible_only_on_the_server(core: SDKCore, beha
     assert listed.data == []
     if behaviour == "server":
         assert isinstance(again, Ok)  # deleting twice is 204 again
-        assert isinstance(fetched, Ok) and fetched.value.deleted_at is not None
+        assert isinstance(fetched, Ok)
+        assert fetched.value.deleted_at is not None
     else:
-        assert isinstance(again, Err) and again.error.status == 404
-        assert isinstance(fetched, Err) and fetched.error.status == 404
+        assert isinstance(again, Err)
+        assert again.error.status == 404
+        assert isinstance(fetched, Err)
+        assert fetched.error.status == 404
 
 
 async def test_delete_needs_a_uuid(core: SDKCore) -> None:
@@ -166,6 +175,8 @@ async def _token(emu: Emulator) -> str:
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
     }
-    async with aiohttp.ClientSession() as session:
-        async with session.post(emu.token_url, data=form) as response:
-            return str((await response.json())["access_token"])
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(emu.token_url, data=form) as response,
+    ):
+        return str((await response.json())["access_token"])
