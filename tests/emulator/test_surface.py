@@ -143,7 +143,8 @@ def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
 def test_the_plugin_loads_no_server_until_a_fixture_is_used() -> None:
     code = (
         "import sys, formance_orch.emulator.pytest_plugin\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('aiohttp', 'formance_orch.emulator.'))))"
+        "prefixes = ('aiohttp', 'formance_orch.emulator.')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(prefixes)))"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
