@@ -122,12 +122,9 @@ def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
+        fetch = f"import urllib.request as u; print(u.urlopen('{url}{API}/_info').read().decode())"
         info = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import urllib.request as u; print(u.urlopen('{url}/api/orchestration/v2/_info').read().decode())",
-            ],
+            [sys.executable, "-c", fetch],
             capture_output=True,
             text=True,
             check=True,
