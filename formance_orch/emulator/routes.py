@@ -87,7 +87,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
     route = request.match_info.route.name
     if route is None or route.startswith("_"):
         return await handler(request)
-    faults = _emulator(request).faults.roll(route)
+    faults = _emulator(request).faults.roll(route.removesuffix("_slash"))
     if not faults:
         return await handler(request)
     after: list[Fault] = []
@@ -134,7 +134,11 @@ async def _half_body(request: web.Request, response: web.Response) -> web.Stream
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The bearer check on the API routes (REAL-SERVER §8): 401 with an empty body."""
     route = request.match_info.route.name
-    if route is None or route.startswith("_") or route in ("token", "info", "health"):
+    if (
+        route is None
+        or route.startswith("_")
+        or route in ("token", "info", "health", "get_server_info")
+    ):
         return await handler(request)
     emulator = _emulator(request)
     if not emulator.auth.allows(request.method, request.headers.get("Authorization")):
