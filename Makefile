@@ -28,7 +28,7 @@ unit: $(TEST_STAMP)
 test: lint typecheck unit
 
 demo: $(TEST_STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/python examples/quickstart.py
 
 # Benchmarks, not part of `make test`: their own venv, with the peer SDK and orjson.
 $(BENCH_VENV)/bin/python:

@@ -1,8 +1,8 @@
 """The README's example, end to end.
 
 Runs against ``$FORMANCE_SERVER_URL`` when it is set (with
-``FORMANCE_CLIENT_ID`` / ``FORMANCE_CLIENT_SECRET``), otherwise against a
-small stand-in server started here on loopback (until the emulator exists).
+``FORMANCE_CLIENT_ID`` / ``FORMANCE_CLIENT_SECRET``), otherwise against the
+emulator started here on loopback.
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from demo_server import running_stand_in
 
 from formance_orch import Err, Ok, SDKCore, Security
+from formance_orch.emulator import Emulator
 from formance_orch.funcs.orchestration_v2_create_workflow import (
     orchestration_v2_create_workflow,
 )
@@ -82,9 +78,9 @@ async def run() -> int:
             client_secret=os.environ.get("FORMANCE_CLIENT_SECRET", ""),
         )
         return await main(url, security)
-    async with running_stand_in() as stand_in_url:
-        log.info("no FORMANCE_SERVER_URL: using a stand-in server at %s", stand_in_url)
-        return await main(stand_in_url, Security(client_id="demo", client_secret="demo-secret"))
+    async with Emulator(clients={"demo": "demo-secret-value"}) as emu:
+        log.info("no FORMANCE_SERVER_URL: using the emulator at %s", emu.url)
+        return await main(emu.url, Security(client_id="demo", client_secret="demo-secret-value"))
 
 
 if __name__ == "__main__":

@@ -127,3 +127,12 @@ def test_retry_and_bigint_helpers_load_only_when_needed() -> None:
 
     assert "backoff" not in loaded  # imported by the first retry
     assert "decimal" not in loaded  # imported by the first integral float
+
+
+@pytest.mark.parametrize(
+    "module", ["formance_orch", *(f"formance_orch.funcs.{n}" for n in sorted(EXPECTED_MODELS))]
+)
+def test_the_sdk_never_imports_the_emulator(module: str) -> None:
+    loaded = modules_after(f"import {module}")
+
+    assert not {name for name in loaded if name.startswith("formance_orch.emulator")}

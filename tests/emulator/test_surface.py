@@ -1,0 +1,151 @@
+"""The HTTP surface under bad input, the control routes, the command line and the plugin."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import aiohttp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from formance_orch.emulator import Emulator, ManualClock
+
+API = "/api/orchestration/v2"
+PATHS = [
+    "/workflows",
+    "/workflows/{id}",
+    "/workflows/{id}/instances",
+    "/instances",
+    "/instances/{id}",
+    "/instances/{id}/events",
+    "/instances/{id}/abort",
+    "/instances/{id}/history",
+    "/instances/{id}/stages/{n}/history",
+    "/triggers",
+    "/triggers/{id}",
+    "/triggers/{id}/test",
+    "/triggers/{id}/occurrences",
+]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+requests = st.tuples(
+    st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+    st.sampled_from(PATHS),
+    st.sampled_from(["wf", "../x", "%2F", "", "ü", "00000000-0000-4000-8000-000000000000"]),
+    st.sampled_from(["0", "-1", "x", "99999999999999999999"]),
+    st.one_of(json_values.map(lambda v: json.dumps(v).encode()), st.binary(max_size=40)),
+    st.sampled_from(["", "?pageSize=abc", "?cursor=%%%", "?pageSize=0&running=TRUE", "?wait=1"]),
+    st.sampled_from(["application/json", "text/vnd.yaml", "text/plain"]),
+)
+
+
+async def _hammer(calls: list[Any]) -> None:
+    async with Emulator(clock=ManualClock()) as emu:
+        emu.seed_account("users:a", asset="USD/2", amount=10)
+        async with aiohttp.ClientSession() as session:
+            created = await session.post(emu.url + API + "/workflows", json={"stages": []})
+            workflow = (await created.json())["data"]["id"]
+            for method, path, ident, number, body, query, content_type in calls:
+                url = emu.url + API + path.format(id=ident, n=number) + query
+                headers = {"Content-Type": content_type}
+                async with session.request(method, url, data=body, headers=headers) as response:
+                    payload = await response.read()
+                    assert response.status < 600
+                    assert b"Traceback" not in payload
+                    if response.status == 500 and payload:
+                        assert json.loads(payload)["errorCode"] == "INTERNAL"
+            # Nothing a client sent lost what the emulator held.
+            async with session.get(f"{emu.url}{API}/workflows/{workflow}") as response:
+                assert response.status == 200
+            assert emu.balance("users:a", "USD/2") == 10
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(requests, min_size=1, max_size=8))
+def test_nothing_a_client_sends_crashes_it_or_loses_state(calls: list[Any]) -> None:
+    asyncio.run(_hammer(calls))
+
+
+async def test_wrong_methods_and_unknown_paths_answer_as_chi(formance_emulator: Emulator) -> None:
+    async with aiohttp.ClientSession() as session:
+        url = formance_emulator.url + API + "/instances/x/abort"
+        async with session.delete(url) as response:
+            assert response.status == 405
+            assert await response.read() == b""
+            assert response.headers["Allow"] == "PUT"
+        async with session.get(formance_emulator.url + API + "/nothing/here") as response:
+            assert response.status == 404
+            assert await response.read() == b"404 page not found\n"
+
+
+async def test_the_control_surface(formance_emulator: Emulator) -> None:
+    base = formance_emulator.url + "/_emulator"
+    async with aiohttp.ClientSession() as session:
+        seeded = await session.post(base + "/wallets", json={"name": "w", "balances": {"EUR": 7}})
+        wallet = (await seeded.json())["data"]
+        added = await session.post(
+            base + "/faults", json={"kind": "error", "route": "get_workflow"}
+        )
+        refused = await session.post(base + "/faults", json={"kind": "boom"})
+        published = await session.post(base + "/events", json={"type": "X", "payload": {}})
+        read = await session.get(f"{base}/wallets/{wallet['id']}")
+        cleared = await session.delete(base + "/faults")
+
+        assert seeded.status == 201
+        assert wallet["balances"]["main"]["assets"] == {"EUR": 7}
+        assert (await added.json())["faults"][0]["route"] == "get_workflow"
+        assert refused.status == 400
+        assert (await published.json()) == {"occurrences": []}
+        assert (await read.json())["data"]["id"] == wallet["id"]
+        assert (await cleared.json()) == {"faults": []}
+    assert formance_emulator.events[0]["type"] == "X"
+
+
+def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "formance_orch.emulator", "--behaviour", "contract", "--seed-demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        fetch = f"import urllib.request as u; print(u.urlopen('{url}{API}/_info').read().decode())"
+        info = subprocess.run(
+            [sys.executable, "-c", fetch],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(info.stdout) == {"version": "develop"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(10) == 0
+        process.stdout.close()  # type: ignore[union-attr]
+        process.stderr.close()  # type: ignore[union-attr]
+
+
+def test_the_plugin_loads_no_server_until_a_fixture_is_used() -> None:
+    code = (
+        "import sys, formance_orch.emulator.pytest_plugin\n"
+        "prefixes = ('aiohttp', 'formance_orch.emulator.')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(prefixes)))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+    assert "aiohttp.web" not in output
+    assert "'formance_orch.emulator.app'" not in output
