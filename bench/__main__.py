@@ -224,9 +224,9 @@ def main(argv: list[str]) -> int:
 
 
 def _orjson_used() -> bool:
-    from formance_orch import _serde
+    from formance_orch import _json
 
-    return getattr(_serde, "_orjson", None) is not None
+    return getattr(_json, "_orjson", None) is not None
 
 
 if __name__ == "__main__":

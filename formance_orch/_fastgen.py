@@ -4,12 +4,13 @@ cattrs' generated functions call one hook per field and build objects
 through attrs' ``__init__`` (for frozen classes, one ``object.__setattr__``
 per field). Decoding a page of 1000 instances makes ~30,000 such calls, and
 the call overhead is most of the decode time. The functions generated here
-check the scalar fields inline (``str``, ``bool``, ``int``, ``datetime`` and
-their optional forms), call the converter's hooks only for the other fields,
-and fill the slots directly. They accept exactly what the converter's own
-hooks accept (the test suite checks the two against each other); their error
-messages do not matter, since a rejected body is replayed through the
-detailed converter to describe the problem.
+check the scalar fields inline (``str``, ``bool``, ``int``, ``float``,
+``datetime`` and their optional forms) with the very lines of
+``_scalars.RULES`` that the converter's own scalar hooks are compiled from
+(``scalar_hook``), call the converter's hooks only for the other fields, and
+fill the slots directly. The test suite checks that they accept and build
+exactly what cattrs' detailed functions do; a rejected body is replayed
+through the detailed converter to describe the problem.
 
 Classes with validators, converters or ``__attrs_post_init__`` are left to
 cattrs.
@@ -22,12 +23,13 @@ import linecache
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["make_structure_fn", "union_args"]
+from formance_orch._scalars import RULES, SCOPE
+
+__all__ = ["make_structure_fn", "scalar_hook", "union_args"]
 
 StructureHook = Callable[[Any, Any], Any]
 
@@ -51,9 +53,20 @@ def _scalar(tp: Any) -> tuple[Any, bool] | None:
         if len(rest) != 1:
             return None
         tp = rest[0]
-    if tp in (str, bool, int, datetime):
+    if tp in RULES:
         return tp, optional
     return None
+
+
+def scalar_hook(tp: type) -> StructureHook:
+    """The converter's structure hook for a scalar type, compiled from its rule."""
+    lines = ["def structure(v, _):", *_rule(tp, "v", "  "), "  return v"]
+    return _compile("\n".join(lines), dict(SCOPE), f"structure_{tp.__name__}")
+
+
+def _rule(tp: type, name: str, indent: str) -> list[str]:
+    """The lines of ``tp``'s rule, applied to the local ``name``."""
+    return [indent + line for line in RULES[tp].format(v=name).splitlines()]
 
 
 def _field_types(cls: Any) -> dict[str, Any]:
@@ -94,14 +107,7 @@ def make_structure_fn(
     if not _fits(origin) or set(wire) != {f.name for f in attrs.fields(origin)}:
         return None
     types_ = _field_types(cls)
-    scope: dict[str, Any] = {
-        "_new": object.__new__,
-        "_cls": origin,
-        "_MISSING": _MISSING,
-        "_fromiso": datetime.fromisoformat,
-        "_UTC": UTC,
-        "_int": hook_for(int),
-    }
+    scope: dict[str, Any] = {**SCOPE, "_new": object.__new__, "_cls": origin, "_MISSING": _MISSING}
     lines = ["def structure(o, _):"]
     for index, field in enumerate(attrs.fields(origin)):
         name, key, tp = f"f{index}", wire[field.name], types_[field.name]
@@ -179,26 +185,8 @@ def _convert(
         return [f"{indent}{name} = _hook{index}({name}, _type{index})"]
     kind, optional = scalar
     if optional:
-        body = _convert_scalar(name, kind, indent + "  ")
-        return [f"{indent}if {name} is not None:", *body]
-    return _convert_scalar(name, kind, indent)
-
-
-def _convert_scalar(name: str, kind: Any, indent: str) -> list[str]:
-    if kind is datetime:
-        # fromisoformat raises TypeError for anything but a str.
-        return [
-            f"{indent}{name} = _fromiso({name})",
-            f"{indent}if {name}.tzinfo is None:",
-            f"{indent}  {name} = {name}.replace(tzinfo=_UTC)",
-        ]
-    if kind is int:
-        # Integral floats are converted, anything else rejected, by the int hook.
-        return [f"{indent}if {name}.__class__ is not int:", f"{indent}  {name} = _int({name}, int)"]
-    return [
-        f"{indent}if {name}.__class__ is not {kind.__name__}:",
-        f"{indent}  raise TypeError('expected {kind.__name__}')",
-    ]
+        return [f"{indent}if {name} is not None:", *_rule(kind, name, indent + "  ")]
+    return _rule(kind, name, indent)
 
 
 def _compile(source: str, scope: dict[str, Any], name: str) -> StructureHook:

@@ -3,6 +3,17 @@
 It has no operation methods: operations are functions taking the core as
 their first argument (``formance_orch.funcs``). Create one core per
 application and share it; it is safe to use from many tasks at once.
+
+The request path (``_operation``, ``_send``) reads the core's public
+settings and a small internal interface, and nothing else:
+
+* ``session()``: the one place a session is acquired;
+* ``api_url(path, query_string)``: a request URL from pre-encoded parts;
+* ``client_timeout``: the default per-attempt timeout, as aiohttp takes it;
+* ``cached_authorization()`` / ``fetch_authorization(timeout)`` /
+  ``drop_authorization(header)``: the ``Authorization`` header value to send,
+  and forgetting one the API refused;
+* ``redact(text)``: the text without any secret this core knows.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import yarl
 
 from formance_orch._version import __version__
 from formance_orch.clock import Clock, SystemClock
+from formance_orch.errors import redact
 from formance_orch.hooks import Hooks
 from formance_orch.retries import RetryConfig
 from formance_orch.security import (
@@ -172,11 +184,60 @@ class SDKCore:
         return self._closed
 
     def session(self) -> aiohttp.ClientSession:
-        """The HTTP session, created on first use inside the running event loop."""
+        """The HTTP session, created on first use inside the running event loop.
+
+        The only place the request path gets a session from.
+        """
         session = self._session
         if session is None or (self._owns_session and session.closed):
             session = self._session = aiohttp.ClientSession()
         return session
+
+    # --- the request path's interface (internal) -------------------------------------------
+
+    def api_url(self, path: str, query_string: str = "") -> yarl.URL:
+        """The URL of ``path`` under the API prefix; ``path`` and the query are pre-encoded."""
+        return yarl.URL.build(
+            scheme=self._api_scheme,
+            authority=self._api_authority,
+            path=self._api_path + path,
+            query_string=query_string,
+            encoded=True,
+        )
+
+    @property
+    def client_timeout(self) -> aiohttp.ClientTimeout:
+        """The default timeout of one attempt (``timeout``), as aiohttp takes it."""
+        return self._timeout
+
+    def cached_authorization(self) -> str | None:
+        """The ``Authorization`` value to send, when known without I/O.
+
+        None when it must be fetched, or when the core has no credentials
+        (``fetch_authorization`` then answers None).
+        """
+        auth = self._auth
+        return None if auth is None else auth.cached()
+
+    async def fetch_authorization(self, timeout: aiohttp.ClientTimeout) -> str | None:
+        """Obtain the ``Authorization`` value (None without credentials).
+
+        Raises ``AuthenticationError`` when no credentials could be obtained.
+        Concurrent callers share one token request.
+        """
+        auth = self._auth
+        if auth is None:
+            return None
+        return await auth.fetch(self.session(), timeout, self.headers)
+
+    def drop_authorization(self, header: str) -> bool:
+        """Forget ``header`` after the API refused it; True if a fresh one may be fetched."""
+        return self._auth is not None and self._auth.invalidate(header)
+
+    def redact(self, text: str) -> str:
+        """``text`` without any secret this core knows (client secret, tokens)."""
+        auth = self._auth
+        return text if auth is None else redact(text, auth.secrets())
 
     async def aclose(self) -> None:
         """Close the session this core created (a caller's session is left open)."""

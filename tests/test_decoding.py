@@ -230,16 +230,16 @@ async def test_large_bodies_decode_with_the_gc_paused_then_restored(
 ) -> None:
     import gc
 
-    from formance_orch import _serde
+    from formance_orch import _json
 
     seen: list[bool] = []
-    real_loads = _serde.loads
+    real_loads = _json.loads
 
     def spying_loads(body: bytes, **kwargs) -> object:
         seen.append(gc.isenabled())
         return real_loads(body, **kwargs)
 
-    monkeypatch.setattr(_serde, "loads", spying_loads)
+    monkeypatch.setattr(_json, "loads", spying_loads)
     items = [instance_json(f"i-{n}") for n in range(200)]  # ~150 kB
     if not valid:
         items[-1]["id"] = 5

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from formance_orch import _serde
+from formance_orch import _json, _serde
 from formance_orch.errors import ErrorCode
 from formance_orch.models.common import V2Error
 from formance_orch.models.instances import V2StageStatus
@@ -42,7 +42,7 @@ def test_wire_names(name, wire) -> None:
     ],
 )
 def test_integers_in_any_form(text, expected) -> None:
-    value = _serde.converter.structure(_serde.loads(text.encode(), exact_numbers=True), int)
+    value = _serde.converter.structure(_json.loads(text.encode(), exact_numbers=True), int)
     assert value == expected
     assert type(value) is int
 
@@ -53,7 +53,7 @@ def test_integral_floats_without_their_literal_use_the_shortest_repr() -> None:
 
 
 def test_exact_floats_still_behave_as_floats() -> None:
-    value = _serde.loads(b'{"x": 1.5}', exact_numbers=True)["x"]
+    value = _json.loads(b'{"x": 1.5}', exact_numbers=True)["x"]
     assert value == 1.5
     assert json.dumps(value) == "1.5"
 
@@ -61,12 +61,12 @@ def test_exact_floats_still_behave_as_floats() -> None:
 @pytest.mark.parametrize("text", ["1.5", "true", '"3"', "null", "NaN"])
 def test_non_integers_are_rejected(text) -> None:
     with pytest.raises((TypeError, ValueError)):
-        _serde.converter.structure(_serde.loads(text.encode()), int)
+        _serde.converter.structure(_json.loads(text.encode()), int)
 
 
 def test_big_integers_survive_the_json_parser() -> None:
     body = json.dumps({"amount": 2**200}).encode()
-    assert _serde.loads(body) == {"amount": 2**200}
+    assert _json.loads(body) == {"amount": 2**200}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from formance_orch._pipeline import Body, Operation, Param, Response
+from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.workflows import V2Workflow, V2WorkflowConfig

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import NoContentOperation, Response
+from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import NoContentOperationError
 from formance_orch.result import Result
 
 __all__ = ["orchestration_v2_delete_workflow"]
 
-_OPERATION = NoContentOperation(
+_OPERATION = Operation(
     "v2DeleteWorkflow",
     "DELETE",
     "/v2/workflows/{workflow_id}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import Operation, Response
+from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.workflows import V2Workflow
