@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formance_orch import _serde
-from formance_orch.models import activities, common, instances, stages, triggers, workflows
+from formance_orch.models import activities, common, history, instances, triggers, workflows
 from tests.contract import contract
 
 EXTRA = "x-extra-"
@@ -41,11 +41,11 @@ MODELS: dict[str, Any] = {
     "V2TriggerTest": triggers.V2TriggerTest,
     "V2ListTriggersResponse": common.CursorEnvelope[triggers.V2Trigger],
     "V2ListTriggersOccurrencesResponse": common.CursorEnvelope[triggers.V2TriggerOccurrence],
-    "V2StageSend": stages.V2StageSend,
-    "V2StageDelay": stages.V2StageDelay,
-    "V2StageWaitEvent": stages.V2StageWaitEvent,
-    "V2Update": stages.V2Update,
-    "V2WorkflowInstanceHistory": stages.V2WorkflowInstanceHistory,
+    "V2StageSend": history.V2StageSend,
+    "V2StageDelay": history.V2StageDelay,
+    "V2StageWaitEvent": history.V2StageWaitEvent,
+    "V2Update": history.V2Update,
+    "V2WorkflowInstanceHistory": history.V2WorkflowInstanceHistory,
     "V2WorkflowInstanceHistoryStage": activities.V2WorkflowInstanceHistoryStage,
     "V2WorkflowInstanceHistoryStageInput": activities.V2WorkflowInstanceHistoryStageInput,
     "V2WorkflowInstanceHistoryStageOutput": activities.V2WorkflowInstanceHistoryStageOutput,

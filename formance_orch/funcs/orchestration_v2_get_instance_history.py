@@ -5,7 +5,7 @@ from __future__ import annotations
 from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
-from formance_orch.models.stages import V2WorkflowInstanceHistory
+from formance_orch.models.history import V2WorkflowInstanceHistory
 from formance_orch.result import Result
 
 __all__ = ["orchestration_v2_get_instance_history"]
