@@ -147,9 +147,7 @@ def test_type_checking_imports_and_the_lazy_table_agree(package: str) -> None:
 
     module = importlib.import_module(package)
     table = (
-        {name: name for name in OPERATIONS}
-        if package == "formance_orch.funcs"
-        else module._WHERE  # type: ignore[attr-defined]
+        {name: name for name in OPERATIONS} if package == "formance_orch.funcs" else module._WHERE  # type: ignore[attr-defined]
     )
     declared = type_checking_exports(package)
 

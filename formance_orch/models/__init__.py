@@ -70,8 +70,6 @@ if TYPE_CHECKING:
     from formance_orch.models.common import V2Error as V2Error
     from formance_orch.models.common import V2Monetary as V2Monetary
     from formance_orch.models.common import V2ServerInfo as V2ServerInfo
-    from formance_orch.models.instances import V2StageStatus as V2StageStatus
-    from formance_orch.models.instances import V2WorkflowInstance as V2WorkflowInstance
     from formance_orch.models.history import StageInput as StageInput
     from formance_orch.models.history import V2StageDelay as V2StageDelay
     from formance_orch.models.history import V2StageSend as V2StageSend
@@ -87,6 +85,8 @@ if TYPE_CHECKING:
     from formance_orch.models.history import V2Update as V2Update
     from formance_orch.models.history import V2UpdateAccount as V2UpdateAccount
     from formance_orch.models.history import V2WorkflowInstanceHistory as V2WorkflowInstanceHistory
+    from formance_orch.models.instances import V2StageStatus as V2StageStatus
+    from formance_orch.models.instances import V2WorkflowInstance as V2WorkflowInstance
     from formance_orch.models.triggers import V2Trigger as V2Trigger
     from formance_orch.models.triggers import V2TriggerData as V2TriggerData
     from formance_orch.models.triggers import V2TriggerOccurrence as V2TriggerOccurrence
