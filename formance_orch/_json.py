@@ -51,7 +51,12 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
             return _orjson.loads(body)
         except _orjson.JSONDecodeError:
             pass  # orjson rejects integers beyond 64 bits: the stdlib keeps them exact
-    return json.loads(body)
+    try:
+        # What json.loads does with bytes when it detects UTF-8, without the detection.
+        return json.loads(body.decode("utf-8", "surrogatepass"))
+    except ValueError:
+        # Not UTF-8 (a BOM, UTF-16 or UTF-32), or not JSON: let json decide and say why.
+        return json.loads(body)
 
 
 def dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
