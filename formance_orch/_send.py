@@ -95,24 +95,25 @@ class Call:
     ) -> None:
         retry = core.retries
         timeout = core.client_timeout
-        headers = core.headers
+        headers: Mapping[str, str] | None = None
         if options is not None:
             if options.retries is not None:
                 retry = options.retries
             if options.timeout is not None:
                 timeout = aiohttp.ClientTimeout(total=options.timeout)
             if options.headers:
-                headers = {**headers, **options.headers}
+                headers = {**core.headers, **options.headers}
         if data is not None:
-            headers = {**headers, "Content-Type": JSON_CONTENT_TYPE}
+            headers = {**(headers or core.headers), "Content-Type": JSON_CONTENT_TYPE}
         self.core = core
         self.op = op
         self.routes = routes
         self.data = data
         self.retry: RetryConfig = retry
         self.timeout = timeout
-        #: The headers of every attempt, before ``Authorization`` and the hooks.
-        self.headers: Mapping[str, str] = headers
+        #: The headers of every attempt, before ``Authorization`` and the hooks;
+        #: None when the call adds none to the core's (the common case, made cheap).
+        self.headers = headers
         self.route = 0
         self.attempts = 0
         self.reauthenticated = False
@@ -217,13 +218,16 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
             call.failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
             result = Err(auth_error, call.meta(0, _NO_HEADERS))
     if result is None:
-        headers = call.headers
-        if authorization is not None:
-            headers = {**headers, "Authorization": authorization}
         hooks = core.hooks
-        if hooks.before_request:
-            headers = dict(headers)
-            await call_hooks(hooks.before_request, call.hook_context(), headers)
+        headers = call.headers
+        if headers is None and not hooks.before_request:
+            headers = core.request_headers(authorization)
+        else:
+            headers = dict(core.headers if headers is None else headers)
+            if authorization is not None:
+                headers["Authorization"] = authorization
+            if hooks.before_request:
+                await call_hooks(hooks.before_request, call.hook_context(), headers)
         url = call.url
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
@@ -233,7 +237,7 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
                 op.method,
                 url,
                 call.attempts,
-                _redacted_headers(headers),
+                _redacted_headers({**core.headers, **(headers or {})}),
             )
         try:
             async with session.request(

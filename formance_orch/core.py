@@ -8,6 +8,9 @@ The request path (``_operation``, ``_send``) reads the core's public
 settings and a small internal interface, and nothing else:
 
 * ``session()``: the one place a session is acquired;
+* ``request_headers(authorization)``: what a request that adds no header of
+  its own passes as ``headers`` (on a session the core owns, its constant
+  headers are the session's defaults, so aiohttp merges less per request);
 * ``api_url(path, query_string)``: a request URL from pre-encoded parts;
 * ``client_timeout``: the default per-attempt timeout, as aiohttp takes it;
 * ``cached_authorization()`` / ``fetch_authorization(timeout)`` /
@@ -27,6 +30,7 @@ from typing import TypedDict
 import aiohttp
 import attrs
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from formance_orch._version import __version__
 from formance_orch.clock import Clock, SystemClock
@@ -117,6 +121,7 @@ class SDKCore:
         "_auth",
         "_closed",
         "_owns_session",
+        "_request_headers",
         "_session",
         "_timeout",
         "clock",
@@ -155,7 +160,7 @@ class SDKCore:
         self.hooks = hooks if hooks is not None else Hooks()
         #: The clock retries wait on and token expiry is read from.
         self.clock: Clock = clock if clock is not None else SystemClock()
-        #: Headers sent with every request.
+        #: Headers sent with every request (read-only: a session the core creates carries them).
         self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
         # The parts every request URL is built from (yarl.URL.build is the cheap constructor).
         api = yarl.URL(self.server_url + API_PREFIX)
@@ -169,6 +174,8 @@ class SDKCore:
         self._session = session
         self._owns_session = session is None
         self._closed = False
+        # The last Authorization value and the headers request_headers() built for it.
+        self._request_headers: tuple[str | None, CIMultiDictProxy[str] | None] | None = None
 
     def _token_url(self, security: SecurityLike | None) -> str:
         token_url = security.token_url if isinstance(security, Security) else None
@@ -190,8 +197,25 @@ class SDKCore:
         """
         session = self._session
         if session is None or (self._owns_session and session.closed):
-            session = self._session = aiohttp.ClientSession()
+            session = self._session = aiohttp.ClientSession(headers=self.headers)
         return session
+
+    def request_headers(self, authorization: str | None) -> Mapping[str, str] | None:
+        """The ``headers`` argument of a request that adds no header of its own.
+
+        A session this core created carries the constant headers as its
+        defaults, so only ``Authorization`` is passed; a caller's session gets
+        them all. Built once per ``authorization`` value, read-only.
+        """
+        cached = self._request_headers
+        if cached is not None and cached[0] == authorization:
+            return cached[1]
+        headers = {} if self._owns_session else dict(self.headers)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        built = CIMultiDictProxy(CIMultiDict(headers)) if headers else None
+        self._request_headers = (authorization, built)
+        return built
 
     # --- the request path's interface (internal) -------------------------------------------
 
