@@ -64,7 +64,7 @@ class Response(Generic[T, E]):
     describing a body that does not fit; decoding skips the envelope object.
     """
 
-    __slots__ = ("_hook", "_key", "_value_type", "exact_numbers", "wire_type")
+    __slots__ = ("_hook", "_key", "_value_type", "exact_numbers", "expects_body", "wire_type")
 
     def __init__(
         self,
@@ -78,6 +78,8 @@ class Response(Generic[T, E]):
         self._key = key
         self.wire_type = value_type if wire_type is None else wire_type
         self.exact_numbers = exact_numbers
+        #: False for ``no_content`` responses.
+        self.expects_body = value_type is not None
         self._hook: Callable[[Any, Any], Any] | None = None
 
     @staticmethod
@@ -106,11 +108,6 @@ class Response(Generic[T, E]):
         """No body is read; the value is None."""
         return Response(None)
 
-    @property
-    def expects_body(self) -> bool:
-        """False for ``no_content`` responses."""
-        return self._value_type is not None
-
     def decode(self, data: Any) -> T:
         """Structure parsed JSON into the value; raises when it does not fit."""
         hook = self._hook
@@ -125,22 +122,8 @@ def result_of(
     response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
 ) -> Ok[Any] | Err[FormanceError]:
     """Classify an answer by its status, then decode it: the result of one attempt."""
-    if 200 <= meta.status < 300:
-        return _decode_success(response, meta, body, secrets)
-    return Err(_classify_error(meta, body, secrets), meta)
-
-
-@functools.lru_cache(maxsize=64)
-def _is_json(content_type: str | None) -> bool:
-    if not content_type:
-        return True  # absent: let the body speak for itself
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == JSON_CONTENT_TYPE or media.endswith("+json")
-
-
-def _decode_success(
-    response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
-) -> Ok[Any] | Err[FormanceError]:
+    if not 200 <= meta.status < 300:
+        return Err(_classify_error(meta, body, secrets), meta)
     if not response.expects_body:
         return Ok(None, meta)
     content_type = meta.headers.get("Content-Type")
@@ -155,6 +138,14 @@ def _decode_success(
         with paused_gc():
             return _parse(response, meta, body, secrets)
     return _parse(response, meta, body, secrets)
+
+
+@functools.lru_cache(maxsize=64)
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # absent: let the body speak for itself
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == JSON_CONTENT_TYPE or media.endswith("+json")
 
 
 @contextlib.contextmanager

@@ -228,17 +228,10 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
                 headers["Authorization"] = authorization
             if hooks.before_request:
                 await call_hooks(hooks.before_request, call.hook_context(), headers)
-        url = call.url
+        url = call.routes[call.route]
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            sent_at = core.clock.monotonic()
-            logger.debug(
-                "%s %s attempt %d headers=%s",
-                op.method,
-                url,
-                call.attempts,
-                _redacted_headers({**core.headers, **(headers or {})}),
-            )
+            sent_at = _log_request(call, headers)
         try:
             async with session.request(
                 op.method,
@@ -257,15 +250,7 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
             result = Err(error, call.meta(0, _NO_HEADERS))
         else:
             if debug:
-                elapsed_ms = (core.clock.monotonic() - sent_at) * 1000
-                logger.debug(
-                    "%s %s -> %d in %.1f ms (attempt %d)",
-                    op.method,
-                    url,
-                    status,
-                    elapsed_ms,
-                    call.attempts,
-                )
+                _log_response(call, status, sent_at)
             result = result_of(op.response, call.meta(status, response_headers), body, call)
             call.failure = Failure.FINAL if 200 <= status < 300 else Failure.STATUS
     hooks = core.hooks
@@ -302,8 +287,23 @@ def _transport_error(exc: BaseException, call: Call) -> tuple[FormanceError, Fai
     return error, failure
 
 
-def _redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {
-        name: REDACTED if name.lower() == "authorization" else value
-        for name, value in headers.items()
+def _log_request(call: Call, headers: Mapping[str, str] | None) -> float:
+    """Log an attempt about to be sent (``Authorization`` redacted); return when it was."""
+    sent = {**call.core.headers, **(headers or {})}
+    redacted = {
+        name: REDACTED if name.lower() == "authorization" else value for name, value in sent.items()
     }
+    logger.debug("%s %s attempt %d headers=%s", call.op.method, call.url, call.attempts, redacted)
+    return call.core.clock.monotonic()
+
+
+def _log_response(call: Call, status: int, sent_at: float) -> None:
+    elapsed_ms = (call.core.clock.monotonic() - sent_at) * 1000
+    logger.debug(
+        "%s %s -> %d in %.1f ms (attempt %d)",
+        call.op.method,
+        call.url,
+        status,
+        elapsed_ms,
+        call.attempts,
+    )

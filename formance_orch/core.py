@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TypedDict
 
@@ -93,6 +93,10 @@ class CoreSettings(TypedDict, total=False):
     clock: Clock | None
 
 
+def _no_authorization() -> None:
+    return None
+
+
 def _normalise_server_url(server_url: str) -> str:
     url = yarl.URL(server_url.strip())
     if url.scheme not in ("http", "https") or not url.host:
@@ -123,7 +127,8 @@ class SDKCore:
         "_owns_session",
         "_request_headers",
         "_session",
-        "_timeout",
+        "cached_authorization",
+        "client_timeout",
         "clock",
         "headers",
         "hooks",
@@ -167,9 +172,16 @@ class SDKCore:
         self._api_scheme = api.scheme
         self._api_authority = api.raw_authority
         self._api_path = api.raw_path
-        self._timeout = aiohttp.ClientTimeout(total=self.timeout)
         self._auth: Authenticator | None = make_authenticator(
             security, token_url=self._token_url(security), clock=self.clock
+        )
+        #: (internal) The default timeout of one attempt, as aiohttp takes it.
+        self.client_timeout = aiohttp.ClientTimeout(total=self.timeout)
+        #: (internal) The ``Authorization`` value to send when it is known without
+        #: I/O; None when it must be fetched or there are no credentials. The
+        #: authenticator's own method, bound here: it is called on every attempt.
+        self.cached_authorization: Callable[[], str | None] = (
+            _no_authorization if self._auth is None else self._auth.cached
         )
         self._session = session
         self._owns_session = session is None
@@ -228,20 +240,6 @@ class SDKCore:
             query_string=query_string,
             encoded=True,
         )
-
-    @property
-    def client_timeout(self) -> aiohttp.ClientTimeout:
-        """The default timeout of one attempt (``timeout``), as aiohttp takes it."""
-        return self._timeout
-
-    def cached_authorization(self) -> str | None:
-        """The ``Authorization`` value to send, when known without I/O.
-
-        None when it must be fetched, or when the core has no credentials
-        (``fetch_authorization`` then answers None).
-        """
-        auth = self._auth
-        return None if auth is None else auth.cached()
 
     async def fetch_authorization(self, timeout: aiohttp.ClientTimeout) -> str | None:
         """Obtain the ``Authorization`` value (None without credentials).
