@@ -315,12 +315,14 @@ class Operation(Generic[T, E]):
             if value is None:
                 raise InvalidRequestError(f"{param.name} is required", parameter=param.name)
             segments.append(param.encode(value))
-        pairs = []
-        for param in self.query:
-            value = query.get(param.name)
-            if value is not None:
-                pairs.append(f"{param.key}={param.encode(value)}")
-        query_string = "&".join(pairs)
+        query_string = ""
+        if self.query:
+            pairs = []
+            for param in self.query:
+                value = query.get(param.name)
+                if value is not None:
+                    pairs.append(f"{param.key}={param.encode(value)}")
+            query_string = "&".join(pairs)
         urls = [core.api_url(self._templates[0].format(*segments), query_string)]
         for template in self._templates[1:]:
             urls.append(core.api_url(template.format(*segments), query_string))

@@ -93,27 +93,24 @@ class Call:
         data: bytes | None,
         options: RequestOptions | None,
     ) -> None:
-        retry = core.retries
-        timeout = core.client_timeout
-        headers: Mapping[str, str] | None = None
-        if options is not None:
-            if options.retries is not None:
-                retry = options.retries
-            if options.timeout is not None:
-                timeout = aiohttp.ClientTimeout(total=options.timeout)
-            if options.headers:
-                headers = {**core.headers, **options.headers}
-        if data is not None:
-            headers = {**(headers or core.headers), "Content-Type": JSON_CONTENT_TYPE}
         self.core = core
         self.op = op
         self.routes = routes
         self.data = data
-        self.retry: RetryConfig = retry
-        self.timeout = timeout
+        self.retry: RetryConfig = core.retries
+        self.timeout = core.client_timeout
         #: The headers of every attempt, before ``Authorization`` and the hooks;
         #: None when the call adds none to the core's (the common case, made cheap).
-        self.headers = headers
+        self.headers: Mapping[str, str] | None = None
+        if options is not None:
+            if options.retries is not None:
+                self.retry = options.retries
+            if options.timeout is not None:
+                self.timeout = aiohttp.ClientTimeout(total=options.timeout)
+            if options.headers:
+                self.headers = {**core.headers, **options.headers}
+        if data is not None:
+            self.headers = {**(self.headers or core.headers), "Content-Type": JSON_CONTENT_TYPE}
         self.route = 0
         self.attempts = 0
         self.reauthenticated = False
