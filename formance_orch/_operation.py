@@ -286,7 +286,7 @@ class Operation(Generic[T, E]):
             urls, data = self._prepare(core, path, query, body, fields, options)
         except InvalidRequestError as error:
             return _rejected(error)
-        return cast("Awaitable[Result[T, E]]", send(core, self, urls, data, options))
+        return send(core, self, urls, data, options)
 
     __call__ = call
 

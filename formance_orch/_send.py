@@ -30,7 +30,6 @@ from formance_orch.errors import (
     APIConnectionError,
     AuthenticationError,
     FormanceError,
-    OperationError,
     RequestTimeoutError,
 )
 from formance_orch.hooks import HookContext, call_hooks
@@ -134,7 +133,11 @@ class Call:
         return HookContext(self.op.operation_id, self.op.method, str(self.url), self.attempts)
 
     def redact(self, text: str) -> str:
-        """``text`` without any secret the core knows."""
+        """``text`` without any secret the core knows.
+
+        The one place a call's error texts are redacted: the place to also
+        remove the token this call's attempts sent (``authorization``).
+        """
         return self.core.redact(text)
 
 
@@ -144,12 +147,12 @@ def send(
     routes: list[yarl.URL],
     data: bytes | None,
     options: RequestOptions | None,
-) -> Awaitable[Result[Any, OperationError]]:
+) -> Awaitable[Result[Any, Any]]:
     """Perform a validated call: the coroutine that runs its attempts.
 
     Not itself a coroutine, so that a call costs one coroutine frame less.
     """
-    return _send_handling_retries(Call(core, op, routes, data, options))  # type: ignore[return-value]
+    return _send_handling_retries(Call(core, op, routes, data, options))
 
 
 async def _send_handling_retries(call: Call) -> Ok[Any] | Err[FormanceError]:
