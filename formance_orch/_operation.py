@@ -214,7 +214,7 @@ class Body:
 
 
 class Operation(Generic[T, E]):
-    """One API operation, declared; calling it performs the request.
+    """One API operation, declared; ``call(core, ...)`` performs the request.
 
     ``path`` is relative to ``/api/orchestration`` and names its parameters
     with their Python names (``/v2/instances/{instance_id}``); parameters not
