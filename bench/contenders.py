@@ -113,7 +113,7 @@ class FormanceOrch(Contender):
 
     async def open(self, url: str, warm_up_id: str) -> None:
         """Build the core with ``Security`` client credentials; one call fetches the token."""
-        from formance_orch import SDKCore, Security, _serde
+        from formance_orch import SDKCore, Security, _json
         from formance_orch.funcs.orchestration_v2_get_instance import (
             orchestration_v2_get_instance,
         )
@@ -121,10 +121,10 @@ class FormanceOrch(Contender):
             orchestration_v2_list_instances,
         )
 
-        self._serde = _serde
-        self._orjson = getattr(_serde, "_orjson", None)
-        if not self.use_orjson and not hasattr(_serde, "_orjson"):
-            raise RuntimeError("formance_orch._serde._orjson is gone: cannot switch orjson off")
+        self._json = _json
+        self._orjson = getattr(_json, "_orjson", None)
+        if not self.use_orjson and not hasattr(_json, "_orjson"):
+            raise RuntimeError("formance_orch._json._orjson is gone: cannot switch orjson off")
         if self.use_orjson and self._orjson is None:
             self.title = "formance_orch (orjson missing!)"
         self._get = orchestration_v2_get_instance
@@ -136,8 +136,8 @@ class FormanceOrch(Contender):
         await self.get_instance(warm_up_id)
 
     def activate(self) -> None:
-        """Point ``_serde`` at orjson, or at nothing (stdlib json)."""
-        self._serde._orjson = self._orjson if self.use_orjson else None  # type: ignore[attr-defined]
+        """Point ``_json`` at orjson, or at nothing (stdlib json)."""
+        self._json._orjson = self._orjson if self.use_orjson else None
 
     async def get_instance(self, instance_id: str) -> Any:
         """``orchestration_v2_get_instance(core, id).unwrap()``."""
@@ -148,17 +148,17 @@ class FormanceOrch(Contender):
         return (await self._list(self._core, page_size=PAGE_SIZE)).unwrap()
 
     def decode_list(self, body: bytes) -> Any:
-        """``_serde.loads`` and the list operation's structure function, as the pipeline does."""
-        from formance_orch._pipeline import paused_gc
+        """``_json.loads`` and the list operation's structure function, as the request path does."""
+        from formance_orch._decode import paused_gc
         from formance_orch.funcs.orchestration_v2_list_instances import _OPERATION
 
         response = _OPERATION.response
-        with paused_gc():  # the pipeline pauses the GC for bodies of 64 KiB and more
-            return response.decode(self._serde.loads(body, exact_numbers=response.exact_numbers))
+        with paused_gc():  # the request path pauses the GC for bodies of 64 KiB and more
+            return response.decode(self._json.loads(body, exact_numbers=response.exact_numbers))
 
     async def close(self) -> None:
         """Close the core (and its session); restore orjson."""
-        self._serde._orjson = self._orjson  # type: ignore[attr-defined]
+        self._json._orjson = self._orjson
         await self._core.aclose()
 
 

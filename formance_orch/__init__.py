@@ -8,9 +8,9 @@ Importing this package is cheap: every name below is loaded on first access.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from formance_orch._lazy import lazy_exports
 from formance_orch._version import __version__
 
 if TYPE_CHECKING:
@@ -79,15 +79,4 @@ _WHERE = {
 
 __all__ = ["__version__", *sorted(_WHERE)]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

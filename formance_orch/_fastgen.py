@@ -4,12 +4,13 @@ cattrs' generated functions call one hook per field and build objects
 through attrs' ``__init__`` (for frozen classes, one ``object.__setattr__``
 per field). Decoding a page of 1000 instances makes ~30,000 such calls, and
 the call overhead is most of the decode time. The functions generated here
-check the scalar fields inline (``str``, ``bool``, ``int``, ``datetime`` and
-their optional forms), call the converter's hooks only for the other fields,
-and fill the slots directly. They accept exactly what the converter's own
-hooks accept (the test suite checks the two against each other); their error
-messages do not matter, since a rejected body is replayed through the
-detailed converter to describe the problem.
+check the scalar fields inline (``str``, ``bool``, ``int``, ``float``,
+``datetime`` and their optional forms) with the very lines of
+``_scalars.RULES`` that the converter's own scalar hooks are compiled from
+(``scalar_hook``), call the converter's hooks only for the other fields, and
+fill the slots directly. The test suite checks that they accept and build
+exactly what cattrs' detailed functions do; a rejected body is replayed
+through the detailed converter to describe the problem.
 
 Classes with validators, converters or ``__attrs_post_init__`` are left to
 cattrs.
@@ -22,12 +23,13 @@ import linecache
 import types
 import typing
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["make_structure_fn", "union_args"]
+from formance_orch._scalars import RULES, SCOPE
+
+__all__ = ["make_structure_fn", "scalar_hook", "union_args"]
 
 StructureHook = Callable[[Any, Any], Any]
 
@@ -51,9 +53,20 @@ def _scalar(tp: Any) -> tuple[Any, bool] | None:
         if len(rest) != 1:
             return None
         tp = rest[0]
-    if tp in (str, bool, int, datetime):
+    if tp in RULES:
         return tp, optional
     return None
+
+
+def scalar_hook(tp: type) -> StructureHook:
+    """The converter's structure hook for a scalar type, compiled from its rule."""
+    lines = ["def structure(v, _):", *_rule(tp, "v", "  "), "  return v"]
+    return _compile("\n".join(lines), dict(SCOPE), f"structure_{tp.__name__}")
+
+
+def _rule(tp: type, name: str, indent: str) -> list[str]:
+    """The lines of ``tp``'s rule, applied to the local ``name``."""
+    return [indent + line for line in RULES[tp].format(v=name).splitlines()]
 
 
 def _field_types(cls: Any) -> dict[str, Any]:
@@ -83,75 +96,144 @@ def _fits(origin: type) -> bool:
 
 
 def make_structure_fn(
-    cls: Any, wire: dict[str, str], hook_for: Callable[[Any], StructureHook]
+    cls: Any,
+    hook_for: Callable[[Any], StructureHook],
+    wire_for: Callable[[Any], dict[str, str] | None],
 ) -> StructureHook | None:
     """A structure function for the attrs class ``cls`` (or None when it does not fit).
 
-    ``wire`` maps each field to its key; ``hook_for`` gives the converter's
-    hook for a type.
+    ``hook_for`` gives the converter's hook for a type; ``wire_for`` maps an
+    attrs class's fields to their keys, or says None when the class must be
+    left to its own hook. A list of such classes is built inline, in a loop
+    of the same function (a page of instances and their stage statuses is one
+    function call per page).
     """
-    origin = typing.get_origin(cls) or cls
-    if not _fits(origin) or set(wire) != {f.name for f in attrs.fields(origin)}:
+    wire = wire_for(cls)
+    if wire is None or not _buildable(cls, wire):
         return None
-    types_ = _field_types(cls)
-    scope: dict[str, Any] = {
-        "_new": object.__new__,
-        "_cls": origin,
-        "_MISSING": _MISSING,
-        "_fromiso": datetime.fromisoformat,
-        "_UTC": UTC,
-        "_int": hook_for(int),
-    }
-    lines = ["def structure(o, _):"]
-    for index, field in enumerate(attrs.fields(origin)):
-        name, key, tp = f"f{index}", wire[field.name], types_[field.name]
-        scope[f"_set{index}"] = origin.__dict__[field.name].__set__
-        lines += _read(index, name, key, tp, field, scope, hook_for)
-    lines.append("  ob = _new(_cls)")
-    lines += [f"  _set{index}(ob, f{index})" for index in range(len(wire))]
-    lines.append("  return ob")
-    return _compile("\n".join(lines), scope, f"structure_{origin.__name__}")
+    origin = typing.get_origin(cls) or cls
+    generator = _Generator(hook_for, wire_for)
+    lines = ["def structure(o, _):", *generator.build(cls, wire, "o", "ob", "  "), "  return ob"]
+    return _compile("\n".join(lines), generator.scope, f"structure_{origin.__name__}")
 
 
-def _read(
-    index: int,
-    name: str,
-    key: str,
-    tp: Any,
-    field: attrs.Attribute[Any],
-    scope: dict[str, Any],
-    hook_for: Callable[[Any], StructureHook],
-) -> list[str]:
-    """The lines that read one field from ``o`` into the local ``name``."""
-    default = field.default
-    if default is attrs.NOTHING:
-        head = [f"  {name} = o[{key!r}]"]
-        return head + _convert(index, name, tp, scope, hook_for, "  ")
-    scalar = _scalar(tp)
-    if default is None and scalar is not None and scalar[1]:
-        # Optional with a None default: absent and null read the same.
-        return [f"  {name} = o.get({key!r})", *_convert(index, name, tp, scope, hook_for, "  ")]
-    item = _attrs_list_item(tp)
-    if item is not None and isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        scope[f"_item{index}"] = hook_for(item)
-        return [
-            f"  {name} = o.get({key!r})",
-            f"  if {name} is None:",
-            f"    {name} = []",
-            f"  elif {name}.__class__ is list:",
-            f"    {name} = [_item{index}(x, None) for x in {name}]",
-            "  else:",
-            "    raise TypeError('expected an array')",
+def _buildable(cls: Any, wire: dict[str, str]) -> bool:
+    origin = typing.get_origin(cls) or cls
+    return _fits(origin) and set(wire) == {f.name for f in attrs.fields(origin)}
+
+
+class _Generator:
+    """Writes the lines of one structure function; ``scope`` collects the names they use."""
+
+    def __init__(
+        self,
+        hook_for: Callable[[Any], StructureHook],
+        wire_for: Callable[[Any], dict[str, str] | None],
+    ) -> None:
+        self.hook_for = hook_for
+        self.wire_for = wire_for
+        self.scope: dict[str, Any] = {**SCOPE, "_new": object.__new__, "_MISSING": _MISSING}
+        self._names = itertools.count()
+
+    def local(self, stem: str) -> str:
+        """A fresh local variable name."""
+        return f"{stem}{next(self._names)}"
+
+    def bind(self, stem: str, value: Any) -> str:
+        """A fresh global name for ``value``, in the function's scope."""
+        name = self.local(stem)
+        self.scope[name] = value
+        return name
+
+    def build(
+        self, cls: Any, wire: dict[str, str], source: str, target: str, indent: str
+    ) -> list[str]:
+        """The lines that build a ``cls`` from the dict ``source`` into the local ``target``."""
+        origin = typing.get_origin(cls) or cls
+        types_ = _field_types(cls)
+        fields = attrs.fields(origin)
+        names = [self.local("f") for _ in fields]
+        lines: list[str] = []
+        for field, name in zip(fields, names, strict=True):
+            lines += self.read(field, name, wire[field.name], types_[field.name], source, indent)
+        lines.append(f"{indent}{target} = _new({self.bind('_cls', origin)})")
+        if origin.__setattr__ is object.__setattr__:
+            # A plain slotted class: one specialised attribute store per field.
+            lines += [
+                f"{indent}{target}.{f.name} = {n}" for f, n in zip(fields, names, strict=True)
+            ]
+        else:
+            # Frozen: its __setattr__ refuses, so fill the slots through their descriptors.
+            for field, name in zip(fields, names, strict=True):
+                setter = self.bind("_set", origin.__dict__[field.name].__set__)
+                lines.append(f"{indent}{setter}({target}, {name})")
+        return lines
+
+    def read(
+        self,
+        field: attrs.Attribute[Any],
+        name: str,
+        key: str,
+        tp: Any,
+        source: str,
+        indent: str,
+    ) -> list[str]:
+        """The lines that read one field from ``source`` into the local ``name``."""
+        default = field.default
+        if default is attrs.NOTHING:
+            return [f"{indent}{name} = {source}[{key!r}]", *self.convert(name, tp, indent)]
+        scalar = _scalar(tp)
+        if default is None and scalar is not None and scalar[1]:
+            # Optional with a None default: absent and null read the same.
+            return [f"{indent}{name} = {source}.get({key!r})", *self.convert(name, tp, indent)]
+        item = _attrs_list_item(tp)
+        if item is not None and isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            return [
+                f"{indent}{name} = {source}.get({key!r})",
+                f"{indent}if {name} is None:",
+                f"{indent}  {name} = []",
+                f"{indent}elif {name}.__class__ is list:",
+                *self.items(item, name, indent + "  "),
+                f"{indent}else:",
+                f"{indent}  raise TypeError('expected an array')",
+            ]
+        lines = [
+            f"{indent}{name} = {source}.get({key!r}, _MISSING)",
+            f"{indent}if {name} is _MISSING:",
         ]
-    head = [f"  {name} = o.get({key!r}, _MISSING)", f"  if {name} is _MISSING:"]
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        scope[f"_factory{index}"] = default.factory  # type: ignore[union-attr]
-        head.append(f"    {name} = _factory{index}()")
-    else:
-        scope[f"_default{index}"] = default
-        head.append(f"    {name} = _default{index}")
-    head.append("  else:")
-    return head + _convert(index, name, tp, scope, hook_for, "    ")
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            factory = self.bind("_factory", default.factory)  # type: ignore[union-attr]
+            lines.append(f"{indent}  {name} = {factory}()")
+        else:
+            lines.append(f"{indent}  {name} = {self.bind('_default', default)}")
+        lines.append(f"{indent}else:")
+        return lines + self.convert(name, tp, indent + "  ")
+
+    def items(self, item: type, name: str, indent: str) -> list[str]:
+        """The lines that replace the list ``name`` by its items structured as ``item``."""
+        wire = self.wire_for(item)
+        if wire is None or not _buildable(item, wire):
+            hook = self.bind("_item", self.hook_for(item))
+            return [f"{indent}{name} = [{hook}(x, None) for x in {name}]"]
+        built, each, value = self.local("items"), self.local("x"), self.local("ob")
+        return [
+            f"{indent}{built} = []",
+            f"{indent}for {each} in {name}:",
+            *self.build(item, wire, each, value, indent + "  "),
+            f"{indent}  {built}.append({value})",
+            f"{indent}{name} = {built}",
+        ]
+
+    def convert(self, name: str, tp: Any, indent: str) -> list[str]:
+        """The lines that check or convert the local ``name`` to ``tp``."""
+        scalar = _scalar(tp)
+        if scalar is None:
+            hook, type_ = self.bind("_hook", self.hook_for(tp)), self.bind("_type", tp)
+            return [f"{indent}{name} = {hook}({name}, {type_})"]
+        kind, optional = scalar
+        if optional:
+            return [f"{indent}if {name} is not None:", *_rule(kind, name, indent + "  ")]
+        return _rule(kind, name, indent)
 
 
 def _attrs_list_item(tp: Any) -> Any:
@@ -161,44 +243,6 @@ def _attrs_list_item(tp: Any) -> Any:
         if isinstance(item, type) and attrs.has(item):
             return item
     return None
-
-
-def _convert(
-    index: int,
-    name: str,
-    tp: Any,
-    scope: dict[str, Any],
-    hook_for: Callable[[Any], StructureHook],
-    indent: str,
-) -> list[str]:
-    """The lines that check or convert the local ``name`` to ``tp``."""
-    scalar = _scalar(tp)
-    if scalar is None:
-        scope[f"_hook{index}"] = hook_for(tp)
-        scope[f"_type{index}"] = tp
-        return [f"{indent}{name} = _hook{index}({name}, _type{index})"]
-    kind, optional = scalar
-    if optional:
-        body = _convert_scalar(name, kind, indent + "  ")
-        return [f"{indent}if {name} is not None:", *body]
-    return _convert_scalar(name, kind, indent)
-
-
-def _convert_scalar(name: str, kind: Any, indent: str) -> list[str]:
-    if kind is datetime:
-        # fromisoformat raises TypeError for anything but a str.
-        return [
-            f"{indent}{name} = _fromiso({name})",
-            f"{indent}if {name}.tzinfo is None:",
-            f"{indent}  {name} = {name}.replace(tzinfo=_UTC)",
-        ]
-    if kind is int:
-        # Integral floats are converted, anything else rejected, by the int hook.
-        return [f"{indent}if {name}.__class__ is not int:", f"{indent}  {name} = _int({name}, int)"]
-    return [
-        f"{indent}if {name}.__class__ is not {kind.__name__}:",
-        f"{indent}  raise TypeError('expected {kind.__name__}')",
-    ]
 
 
 def _compile(source: str, scope: dict[str, Any], name: str) -> StructureHook:

@@ -3,22 +3,38 @@
 It has no operation methods: operations are functions taking the core as
 their first argument (``formance_orch.funcs``). Create one core per
 application and share it; it is safe to use from many tasks at once.
+
+The request path (``_operation``, ``_send``) reads the core's public
+settings and a small internal interface, and nothing else:
+
+* ``session()``: the one place a session is acquired;
+* ``request_headers(authorization)``: what a request that adds no header of
+  its own passes as ``headers`` (on a session the core owns, its constant
+  headers are the session's defaults, so aiohttp merges less per request);
+* ``api_url(path, query_string)``: a request URL from pre-encoded parts;
+* ``client_timeout``: the default per-attempt timeout, as aiohttp takes it;
+* ``cached_authorization()`` / ``fetch_authorization(timeout)`` /
+  ``drop_authorization(header)``: the ``Authorization`` header value to send,
+  and forgetting one the API refused;
+* ``redact(text)``: the text without any secret this core knows.
 """
 
 from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TypedDict
 
 import aiohttp
 import attrs
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from formance_orch._version import __version__
 from formance_orch.clock import Clock, SystemClock
+from formance_orch.errors import redact
 from formance_orch.hooks import Hooks
 from formance_orch.retries import RetryConfig
 from formance_orch.security import (
@@ -77,6 +93,10 @@ class CoreSettings(TypedDict, total=False):
     clock: Clock | None
 
 
+def _no_authorization() -> None:
+    return None
+
+
 def _normalise_server_url(server_url: str) -> str:
     url = yarl.URL(server_url.strip())
     if url.scheme not in ("http", "https") or not url.host:
@@ -99,14 +119,15 @@ class SDKCore:
     """
 
     __slots__ = (
-        "_api_authority",
+        "_api",
         "_api_path",
-        "_api_scheme",
         "_auth",
         "_closed",
         "_owns_session",
+        "_request_headers",
         "_session",
-        "_timeout",
+        "cached_authorization",
+        "client_timeout",
         "clock",
         "headers",
         "hooks",
@@ -143,20 +164,28 @@ class SDKCore:
         self.hooks = hooks if hooks is not None else Hooks()
         #: The clock retries wait on and token expiry is read from.
         self.clock: Clock = clock if clock is not None else SystemClock()
-        #: Headers sent with every request.
+        #: Headers sent with every request (read-only: a session the core creates carries them).
         self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
         # The parts every request URL is built from (yarl.URL.build is the cheap constructor).
-        api = yarl.URL(self.server_url + API_PREFIX)
-        self._api_scheme = api.scheme
-        self._api_authority = api.raw_authority
-        self._api_path = api.raw_path
-        self._timeout = aiohttp.ClientTimeout(total=self.timeout)
+        # What every request URL is built from.
+        self._api = yarl.URL(self.server_url + API_PREFIX)
+        self._api_path = self._api.raw_path
         self._auth: Authenticator | None = make_authenticator(
             security, token_url=self._token_url(security), clock=self.clock
+        )
+        #: (internal) The default timeout of one attempt, as aiohttp takes it.
+        self.client_timeout = aiohttp.ClientTimeout(total=self.timeout)
+        #: (internal) The ``Authorization`` value to send when it is known without
+        #: I/O; None when it must be fetched or there are no credentials. The
+        #: authenticator's own method, bound here: it is called on every attempt.
+        self.cached_authorization: Callable[[], str | None] = (
+            _no_authorization if self._auth is None else self._auth.cached
         )
         self._session = session
         self._owns_session = session is None
         self._closed = False
+        # The last Authorization value and the headers request_headers() built for it.
+        self._request_headers: tuple[str | None, CIMultiDictProxy[str] | None] | None = None
 
     def _token_url(self, security: SecurityLike | None) -> str:
         token_url = security.token_url if isinstance(security, Security) else None
@@ -172,11 +201,66 @@ class SDKCore:
         return self._closed
 
     def session(self) -> aiohttp.ClientSession:
-        """The HTTP session, created on first use inside the running event loop."""
+        """The HTTP session, created on first use inside the running event loop.
+
+        The only place the request path gets a session from.
+        """
         session = self._session
         if session is None or (self._owns_session and session.closed):
-            session = self._session = aiohttp.ClientSession()
+            session = self._session = aiohttp.ClientSession(headers=self.headers)
         return session
+
+    def request_headers(self, authorization: str | None) -> Mapping[str, str] | None:
+        """The ``headers`` argument of a request that adds no header of its own.
+
+        A session this core created carries the constant headers as its
+        defaults, so only ``Authorization`` is passed; a caller's session gets
+        them all. Built once per ``authorization`` value, read-only.
+        """
+        cached = self._request_headers
+        if cached is not None and cached[0] == authorization:
+            return cached[1]
+        headers = {} if self._owns_session else dict(self.headers)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        built = CIMultiDictProxy(CIMultiDict(headers)) if headers else None
+        self._request_headers = (authorization, built)
+        return built
+
+    # --- the request path's interface (internal) -------------------------------------------
+
+    def api_url(self, path: str, query_string: str = "") -> yarl.URL:
+        """The URL of ``path`` under the API prefix; ``path`` and the query are pre-encoded."""
+        api = self._api
+        if not query_string:  # most calls: with_path is the cheaper constructor
+            return api.with_path(self._api_path + path, encoded=True)
+        return yarl.URL.build(
+            scheme=api.scheme,
+            authority=api.raw_authority,
+            path=self._api_path + path,
+            query_string=query_string,
+            encoded=True,
+        )
+
+    async def fetch_authorization(self, timeout: aiohttp.ClientTimeout) -> str | None:
+        """Obtain the ``Authorization`` value (None without credentials).
+
+        Raises ``AuthenticationError`` when no credentials could be obtained.
+        Concurrent callers share one token request.
+        """
+        auth = self._auth
+        if auth is None:
+            return None
+        return await auth.fetch(self.session(), timeout, self.headers)
+
+    def drop_authorization(self, header: str) -> bool:
+        """Forget ``header`` after the API refused it; True if a fresh one may be fetched."""
+        return self._auth is not None and self._auth.invalidate(header)
+
+    def redact(self, text: str) -> str:
+        """``text`` without any secret this core knows (client secret, tokens)."""
+        auth = self._auth
+        return text if auth is None else redact(text, auth.secrets())
 
     async def aclose(self) -> None:
         """Close the session this core created (a caller's session is left open)."""

@@ -5,13 +5,13 @@ classes below instead of raising. They are still exceptions, so
 ``result.unwrap()`` can raise them and callers can ``except FormanceError``.
 
 No error message, ``str()`` or ``repr()`` ever contains a credential: bodies
-are kept as text snippets, and the pipeline removes known secrets from them.
+are kept as text snippets, and ``redact`` removes known secrets from them.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
 __all__ = [
@@ -30,6 +30,20 @@ __all__ = [
 
 #: How many characters of an unexpected body an error keeps.
 SNIPPET_LIMIT = 512
+
+#: What a secret is replaced with.
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Return ``text`` with every (non-empty) secret replaced by ``[redacted]``.
+
+    The one place the SDK removes credentials from text it keeps or logs.
+    """
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    return text
 
 
 def snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:

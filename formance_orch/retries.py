@@ -2,7 +2,9 @@
 
 The waits come from the ``backoff`` library's exponential generator with full
 jitter; a ``Retry-After`` header, when the server sends one, replaces the
-computed wait (capped by ``max_retry_after``).
+computed wait (capped by ``max_retry_after``). ``RetryState.next_wait`` is
+the one call the request path makes: it decides whether a failed attempt is
+retried and how long to wait, within the attempts and the elapsed budget.
 
 Idempotent operations (GET, DELETE, the PUT of ``cancel_event``) are retried
 on the statuses in ``retry_statuses``, on connection failures and on
@@ -20,9 +22,12 @@ import enum
 import math
 import time
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from formance_orch.clock import Clock
 
 __all__ = ["RetryConfig"]
 
@@ -113,6 +118,49 @@ class RetryConfig:
         exponential.send(None)  # backoff's generators must be primed before use
         for value in exponential:
             yield self.jitter(value)
+
+
+class RetryState:
+    """One call's retries: the attempts the policy has seen, the waits drawn, the budget.
+
+    Created when a call's first attempt fails (most calls never need one);
+    ``started`` is when that call began, on ``clock``.
+    """
+
+    __slots__ = ("_attempts", "_clock", "_config", "_started", "_waits")
+
+    def __init__(self, config: RetryConfig, clock: Clock, started: float) -> None:
+        self._config = config
+        self._clock = clock
+        self._started = started
+        self._attempts = 0
+        self._waits: Generator[float, None, None] | None = None
+
+    def next_wait(
+        self, failure: Failure, status: int, retry_after: str | None, *, idempotent: bool
+    ) -> float | None:
+        """Seconds to wait before trying a failed attempt again, or None to give up.
+
+        ``retry_after`` is the answer's ``Retry-After`` header, if any. Gives
+        up after ``max_attempts``, for failures the policy does not retry, and
+        when the wait would end past ``max_elapsed``.
+        """
+        config = self._config
+        self._attempts += 1
+        if self._attempts >= config.max_attempts or not config.should_retry(
+            failure, status, idempotent=idempotent
+        ):
+            return None
+        seconds = parse_retry_after(retry_after)
+        if seconds is not None:
+            delay = min(seconds, config.max_retry_after)
+        else:
+            if self._waits is None:
+                self._waits = config.waits()
+            delay = next(self._waits)
+        if self._clock.monotonic() - self._started + delay > config.max_elapsed:
+            return None
+        return delay
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

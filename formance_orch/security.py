@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 import attrs
 
 from formance_orch.clock import Clock
-from formance_orch.errors import AuthenticationError, snippet
+from formance_orch.errors import AuthenticationError, redact, snippet
 
 if TYPE_CHECKING:
     import aiohttp
@@ -37,8 +37,6 @@ DEFAULT_TOKEN_PATH = "/api/auth/oauth/token"
 
 #: A token is refreshed this many seconds before the server says it expires.
 REFRESH_MARGIN = 60.0
-
-_REDACTED = "[redacted]"
 
 
 @attrs.frozen(repr=False)
@@ -277,8 +275,7 @@ class ClientCredentialsAuthenticator:
         return header
 
     def _redact(self, text: str) -> str:
-        secret = self._security.client_secret
-        return text.replace(secret, _REDACTED) if secret else text
+        return redact(text, (self._security.client_secret,))
 
 
 def _parse_token_response(body: bytes) -> tuple[str | None, float | None]:

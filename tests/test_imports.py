@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-GROUPS = ("common", "workflows", "instances", "triggers", "stages", "activities")
+GROUPS = ("common", "workflows", "instances", "triggers", "history", "activities")
 MODEL_MODULES = {f"formance_orch.models.{group}" for group in GROUPS}
 
 TRIGGERS = {"common", "triggers", "workflows", "instances"}  # triggers embed both
@@ -24,7 +24,7 @@ EXPECTED_MODELS = {
     "orchestration_v2_get_instance": {"common", "instances"},
     "orchestration_v2_send_event": {"common"},
     "orchestration_v2_cancel_event": {"common"},
-    "orchestration_v2_get_instance_history": {"common", "stages"},
+    "orchestration_v2_get_instance_history": {"common", "history"},
     "orchestration_v2_get_instance_stage_history": {"common", "activities"},
     "orchestration_v2_list_triggers": TRIGGERS,
     "orchestration_v2_create_trigger": TRIGGERS,

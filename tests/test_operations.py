@@ -33,7 +33,7 @@ from formance_orch.models.activities import (
     V2PaymentType,
     V2WalletSubject,
 )
-from formance_orch.models.stages import V2StageDelay, V2StageSend, V2StageWaitEvent, V2Update
+from formance_orch.models.history import V2StageDelay, V2StageSend, V2StageWaitEvent, V2Update
 from formance_orch.stages import Delay, WaitEvent
 from tests import bodies
 from tests.contract import contract

@@ -21,7 +21,7 @@ from formance_orch.funcs.orchestration_v2_read_trigger import orchestration_v2_r
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_test_trigger import orchestration_v2_test_trigger
 from formance_orch.models.activities import V2PaymentStatus
-from formance_orch.models.stages import V2StageSend
+from formance_orch.models.history import V2StageSend
 from tests.bodies import occurrence_json, stage_history_json, trigger_json
 from tests.support import NANOS, Reply, instance_json
 

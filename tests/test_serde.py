@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from formance_orch import _serde
+from formance_orch import _json, _serde
 from formance_orch.errors import ErrorCode
 from formance_orch.models.common import V2Error
 from formance_orch.models.instances import V2StageStatus
@@ -42,7 +42,7 @@ def test_wire_names(name, wire) -> None:
     ],
 )
 def test_integers_in_any_form(text, expected) -> None:
-    value = _serde.converter.structure(_serde.loads(text.encode(), exact_numbers=True), int)
+    value = _serde.converter.structure(_json.loads(text.encode(), exact_numbers=True), int)
     assert value == expected
     assert type(value) is int
 
@@ -53,7 +53,7 @@ def test_integral_floats_without_their_literal_use_the_shortest_repr() -> None:
 
 
 def test_exact_floats_still_behave_as_floats() -> None:
-    value = _serde.loads(b'{"x": 1.5}', exact_numbers=True)["x"]
+    value = _json.loads(b'{"x": 1.5}', exact_numbers=True)["x"]
     assert value == 1.5
     assert json.dumps(value) == "1.5"
 
@@ -61,12 +61,12 @@ def test_exact_floats_still_behave_as_floats() -> None:
 @pytest.mark.parametrize("text", ["1.5", "true", '"3"', "null", "NaN"])
 def test_non_integers_are_rejected(text) -> None:
     with pytest.raises((TypeError, ValueError)):
-        _serde.converter.structure(_serde.loads(text.encode()), int)
+        _serde.converter.structure(_json.loads(text.encode()), int)
 
 
 def test_big_integers_survive_the_json_parser() -> None:
     body = json.dumps({"amount": 2**200}).encode()
-    assert _serde.loads(body) == {"amount": 2**200}
+    assert _json.loads(body) == {"amount": 2**200}
 
 
 @pytest.mark.parametrize(
@@ -109,3 +109,37 @@ def test_unstructure_uses_wire_names_and_omits_unset() -> None:
 def test_structure_functions_are_generated_once_per_type() -> None:
     first = _serde.structure_hook(V2StageStatus)
     assert _serde.structure_hook(V2StageStatus) is first
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32-be"])
+def test_json_bodies_parse_in_every_encoding_json_detects(encoding) -> None:
+    body = json.dumps({"name": "é ☃ 𝄞", "n": 2**70}, ensure_ascii=False).encode(encoding)
+    assert _json.loads(body) == {"name": "é ☃ 𝄞", "n": 2**70}
+
+
+def test_utf8_encoded_surrogates_parse_as_the_stdlib_does() -> None:
+    body = b'{"s": "a\xed\xa0\x80b"}'
+    assert _json.loads(body) == json.loads(body) == {"s": "a\ud800b"}
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b"\xff\xfe{", b'{"a": 1} x', b"\xc3("])
+def test_bodies_that_are_not_json_raise_what_json_raises(body) -> None:
+    try:
+        json.loads(body)
+    except ValueError as exc:
+        expected = type(exc)
+    with pytest.raises(expected):
+        _json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"a": [1]}', b'{"a": [1]}\n', b' \r\n\t{"a": [1]} \n', b"[]", b"3"]
+)
+def test_json_whitespace_around_a_body_is_allowed(body) -> None:
+    assert _json.loads(body) == json.loads(body)
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1}\n\x0b', b'{"a": 1}\xc2\xa0', b'{"a": 1}{"b": 2}'])
+def test_anything_else_after_a_body_is_rejected(body) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        _json.loads(body)

@@ -549,4 +549,9 @@ def test_importing_stages_needs_no_http_stack() -> None:
     assert "aiohttp" not in loaded
     assert "cattrs" not in loaded
     ours = {name for name in loaded if name.startswith("formance_orch")}
-    assert ours <= {"formance_orch", "formance_orch._version", "formance_orch.stages"}
+    assert ours <= {
+        "formance_orch",
+        "formance_orch._lazy",
+        "formance_orch._version",
+        "formance_orch.stages",
+    }

@@ -8,10 +8,11 @@ the same without going through this package's lookup.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from formance_orch._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from formance_orch.funcs.orchestration_v2_cancel_event import (
@@ -110,14 +111,4 @@ class _OperationsPackage(types.ModuleType):
 
 sys.modules[__name__].__class__ = _OperationsPackage
 
-
-def __getattr__(name: str) -> Any:
-    if name not in OPERATIONS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{name}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *OPERATIONS])
+__getattr__, __dir__ = lazy_exports(__name__, {name: name for name in OPERATIONS})

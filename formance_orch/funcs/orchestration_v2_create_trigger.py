@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from formance_orch._pipeline import Body, Operation, Param, Response
+from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.triggers import V2Trigger, V2TriggerData
@@ -56,4 +56,4 @@ async def orchestration_v2_create_trigger(
         "vars": vars,
         "name": name,
     }
-    return await _OPERATION(core, body=trigger, fields=fields, options=options)
+    return await _OPERATION.call(core, body=trigger, fields=fields, options=options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from formance_orch._pipeline import Body, Operation, Param, Response
+from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.workflows import V2Workflow, V2WorkflowConfig
@@ -50,4 +50,4 @@ async def orchestration_v2_create_workflow(
     ``RetryConfig.retry_non_idempotent``.
     """
     fields = {"stages": stages, "name": name}
-    return await _OPERATION(core, body=config, fields=fields, options=options)
+    return await _OPERATION.call(core, body=config, fields=fields, options=options)

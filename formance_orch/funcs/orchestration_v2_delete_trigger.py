@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import NoContentOperation, Response
+from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import NoContentOperationError
 from formance_orch.result import Result
 
 __all__ = ["orchestration_v2_delete_trigger"]
 
-_OPERATION = NoContentOperation(
+_OPERATION = Operation(
     "v2DeleteTrigger",
     "DELETE",
     "/v2/triggers/{trigger_id}",
@@ -21,4 +21,4 @@ async def orchestration_v2_delete_trigger(
     core: SDKCore, trigger_id: str, *, options: RequestOptions | None = None
 ) -> Result[None, NoContentOperationError]:
     """Delete a trigger; ``Ok(None)`` once the server answered 204."""
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, options=options)
+    return await _OPERATION.call(core, path={"trigger_id": trigger_id}, options=options)

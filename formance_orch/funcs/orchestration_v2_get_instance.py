@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import Operation, Response
+from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.instances import V2WorkflowInstance
@@ -22,4 +22,4 @@ async def orchestration_v2_get_instance(
     core: SDKCore, instance_id: str, *, options: RequestOptions | None = None
 ) -> Result[V2WorkflowInstance, OperationError]:
     """Get a workflow instance (a run) by its id, with the status of its stages."""
-    return await _OPERATION(core, path={"instance_id": instance_id}, options=options)
+    return await _OPERATION.call(core, path={"instance_id": instance_id}, options=options)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import Operation, Response
+from formance_orch._operation import Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.common import V2ServerInfo
@@ -28,4 +28,4 @@ async def orchestration_v2_get_server_info(
     Tries the documented ``/v2/_info`` and, on 404, the ``/_info`` route that
     deployed servers answer on.
     """
-    return await _OPERATION(core, options=options)
+    return await _OPERATION.call(core, options=options)

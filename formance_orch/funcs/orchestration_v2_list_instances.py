@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import CURSOR, PAGE_SIZE, Operation, Param, Response
+from formance_orch._operation import CURSOR, PAGE_SIZE, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.common import CursorPage
@@ -41,4 +41,4 @@ async def orchestration_v2_list_instances(
         "workflow_id": workflow_id,
         "running": running,
     }
-    return await _OPERATION(core, query=query, options=options)
+    return await _OPERATION.call(core, query=query, options=options)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import CURSOR, PAGE_SIZE, Operation, Response
+from formance_orch._operation import CURSOR, PAGE_SIZE, Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.common import CursorPage
@@ -33,4 +33,4 @@ async def orchestration_v2_list_workflows(
     ``next`` as ``cursor`` for the following page, or use ``paginate``.
     """
     query = {"cursor": cursor, "page_size": page_size}
-    return await _OPERATION(core, query=query, options=options)
+    return await _OPERATION.call(core, query=query, options=options)

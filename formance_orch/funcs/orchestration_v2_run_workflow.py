@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from formance_orch._pipeline import Body, Operation, Param, Response
+from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.instances import V2WorkflowInstance
@@ -39,6 +39,6 @@ async def orchestration_v2_run_workflow(
     """
     body = {} if variables is None else variables
     query = {"wait": wait}
-    return await _OPERATION(
+    return await _OPERATION.call(
         core, path={"workflow_id": workflow_id}, query=query, body=body, options=options
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from formance_orch._pipeline import Body, NoContentOperation, Param, Response
+from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import NoContentOperationError
 from formance_orch.result import Result
 
 __all__ = ["orchestration_v2_send_event"]
 
-_OPERATION = NoContentOperation(
+_OPERATION = Operation(
     "v2SendEvent",
     "POST",
     "/v2/instances/{instance_id}/events",
@@ -25,6 +25,6 @@ async def orchestration_v2_send_event(
 
     Not retried on server errors by default (the event may have been delivered).
     """
-    return await _OPERATION(
+    return await _OPERATION.call(
         core, path={"instance_id": instance_id}, fields={"name": name}, options=options
     )

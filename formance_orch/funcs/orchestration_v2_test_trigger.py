@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from formance_orch._pipeline import Body, Operation, Response
+from formance_orch._operation import Body, Operation, Response
 from formance_orch.core import RequestOptions, SDKCore
 from formance_orch.errors import OperationError
 from formance_orch.models.triggers import V2TriggerTest
@@ -34,4 +34,6 @@ async def orchestration_v2_test_trigger(
     Nothing runs. Retried like the other POSTs (only where the server cannot
     have acted) unless ``RetryConfig.retry_non_idempotent`` says otherwise.
     """
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, body=payload, options=options)
+    return await _OPERATION.call(
+        core, path={"trigger_id": trigger_id}, body=payload, options=options
+    )

@@ -7,8 +7,9 @@ from this package, loaded on first access.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from formance_orch._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from formance_orch.models.activities import V2Account as V2Account
@@ -69,23 +70,23 @@ if TYPE_CHECKING:
     from formance_orch.models.common import V2Error as V2Error
     from formance_orch.models.common import V2Monetary as V2Monetary
     from formance_orch.models.common import V2ServerInfo as V2ServerInfo
-    from formance_orch.models.instances import V2StageStatus as V2StageStatus
-    from formance_orch.models.instances import V2WorkflowInstance as V2WorkflowInstance
-    from formance_orch.models.stages import StageInput as StageInput
-    from formance_orch.models.stages import V2StageDelay as V2StageDelay
-    from formance_orch.models.stages import V2StageSend as V2StageSend
-    from formance_orch.models.stages import V2StageSendAccount as V2StageSendAccount
-    from formance_orch.models.stages import V2StageSendDestination as V2StageSendDestination
-    from formance_orch.models.stages import (
+    from formance_orch.models.history import StageInput as StageInput
+    from formance_orch.models.history import V2StageDelay as V2StageDelay
+    from formance_orch.models.history import V2StageSend as V2StageSend
+    from formance_orch.models.history import V2StageSendAccount as V2StageSendAccount
+    from formance_orch.models.history import V2StageSendDestination as V2StageSendDestination
+    from formance_orch.models.history import (
         V2StageSendDestinationPayment as V2StageSendDestinationPayment,
     )
-    from formance_orch.models.stages import V2StageSendSource as V2StageSendSource
-    from formance_orch.models.stages import V2StageSendSourcePayment as V2StageSendSourcePayment
-    from formance_orch.models.stages import V2StageSendWallet as V2StageSendWallet
-    from formance_orch.models.stages import V2StageWaitEvent as V2StageWaitEvent
-    from formance_orch.models.stages import V2Update as V2Update
-    from formance_orch.models.stages import V2UpdateAccount as V2UpdateAccount
-    from formance_orch.models.stages import V2WorkflowInstanceHistory as V2WorkflowInstanceHistory
+    from formance_orch.models.history import V2StageSendSource as V2StageSendSource
+    from formance_orch.models.history import V2StageSendSourcePayment as V2StageSendSourcePayment
+    from formance_orch.models.history import V2StageSendWallet as V2StageSendWallet
+    from formance_orch.models.history import V2StageWaitEvent as V2StageWaitEvent
+    from formance_orch.models.history import V2Update as V2Update
+    from formance_orch.models.history import V2UpdateAccount as V2UpdateAccount
+    from formance_orch.models.history import V2WorkflowInstanceHistory as V2WorkflowInstanceHistory
+    from formance_orch.models.instances import V2StageStatus as V2StageStatus
+    from formance_orch.models.instances import V2WorkflowInstance as V2WorkflowInstance
     from formance_orch.models.triggers import V2Trigger as V2Trigger
     from formance_orch.models.triggers import V2TriggerData as V2TriggerData
     from formance_orch.models.triggers import V2TriggerOccurrence as V2TriggerOccurrence
@@ -98,7 +99,7 @@ if TYPE_CHECKING:
 #: Which module defines each public model.
 _WHERE = {
     "CursorPage": "common",
-    "StageInput": "stages",
+    "StageInput": "history",
     "V2Account": "activities",
     "V2AccountResponse": "activities",
     "V2ActivityAddAccountMetadata": "activities",
@@ -135,16 +136,16 @@ _WHERE = {
     "V2PostTransactionScript": "activities",
     "V2Posting": "activities",
     "V2ServerInfo": "common",
-    "V2StageDelay": "stages",
-    "V2StageSend": "stages",
-    "V2StageSendAccount": "stages",
-    "V2StageSendDestination": "stages",
-    "V2StageSendDestinationPayment": "stages",
-    "V2StageSendSource": "stages",
-    "V2StageSendSourcePayment": "stages",
-    "V2StageSendWallet": "stages",
+    "V2StageDelay": "history",
+    "V2StageSend": "history",
+    "V2StageSendAccount": "history",
+    "V2StageSendDestination": "history",
+    "V2StageSendDestinationPayment": "history",
+    "V2StageSendSource": "history",
+    "V2StageSendSourcePayment": "history",
+    "V2StageSendWallet": "history",
     "V2StageStatus": "instances",
-    "V2StageWaitEvent": "stages",
+    "V2StageWaitEvent": "history",
     "V2Subject": "activities",
     "V2Transaction": "activities",
     "V2Trigger": "triggers",
@@ -153,8 +154,8 @@ _WHERE = {
     "V2TriggerTest": "triggers",
     "V2TriggerTestFilter": "triggers",
     "V2TriggerTestVariable": "triggers",
-    "V2Update": "stages",
-    "V2UpdateAccount": "stages",
+    "V2Update": "history",
+    "V2UpdateAccount": "history",
     "V2Volume": "activities",
     "V2Wallet": "activities",
     "V2WalletSubject": "activities",
@@ -162,7 +163,7 @@ _WHERE = {
     "V2Workflow": "workflows",
     "V2WorkflowConfig": "workflows",
     "V2WorkflowInstance": "instances",
-    "V2WorkflowInstanceHistory": "stages",
+    "V2WorkflowInstanceHistory": "history",
     "V2WorkflowInstanceHistoryStage": "activities",
     "V2WorkflowInstanceHistoryStageInput": "activities",
     "V2WorkflowInstanceHistoryStageOutput": "activities",
@@ -170,15 +171,4 @@ _WHERE = {
 
 __all__ = sorted(_WHERE)
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_WHERE])
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE)

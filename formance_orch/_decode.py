@@ -1,0 +1,228 @@
+"""Classifying and decoding: what one HTTP answer becomes.
+
+A 2xx answer becomes ``Ok(value)`` through the operation's ``Response`` (or
+an ``Err`` when its body is not the JSON the model expects); any other status
+becomes ``Err``: ``APIError`` when the body is a ``V2Error``, else
+``UnexpectedResponseError``. Every text an error keeps from the body goes
+through the caller's ``redact`` first. Nothing here does I/O or raises for a
+bad body.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from formance_orch import _json, _serde
+from formance_orch.errors import (
+    APIError,
+    FormanceError,
+    NoContentOperationError,
+    OperationError,
+    ResponseValidationError,
+    UnexpectedResponseError,
+    snippet,
+)
+from formance_orch.models.common import CursorEnvelope, CursorPage, DataEnvelope, V2Error
+from formance_orch.result import Err, Ok, ResponseMeta
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["Redactor", "Response", "paused_gc", "result_of"]
+
+T = TypeVar("T")
+E = TypeVar("E", bound=FormanceError)
+
+JSON_CONTENT_TYPE = "application/json"
+#: Bodies at least this large are decoded with the cyclic GC paused.
+GC_PAUSE_BYTES = 64 * 1024
+
+
+class Redactor(Protocol):
+    """Whatever removes secrets from a text before an error keeps it."""
+
+    def redact(self, text: str) -> str:
+        """``text`` without any secret the caller knows."""
+        ...
+
+
+class Response(Generic[T, E]):
+    """How a success body becomes the value of ``Ok``, and so which errors a call can end with.
+
+    ``Response.data(M)`` unwraps ``{"data": M}``, ``Response.cursor(M)`` unwraps
+    ``{"cursor": {...}}`` into ``CursorPage[M]``, ``Response.json(M)`` decodes
+    the body as ``M``, and ``Response.no_content()`` expects no body (``None``;
+    such an operation cannot end with ``ResponseValidationError``, hence its
+    narrower error type ``E``). The structure function is generated on first
+    use and kept.
+
+    ``wire_type`` is the type of the whole body (the envelope included), for
+    describing a body that does not fit; decoding skips the envelope object.
+    """
+
+    __slots__ = ("_hook", "_key", "_value_type", "exact_numbers", "expects_body", "wire_type")
+
+    def __init__(
+        self,
+        value_type: Any,
+        *,
+        key: str | None = None,
+        wire_type: Any = None,
+        exact_numbers: bool = False,
+    ) -> None:
+        self._value_type = value_type
+        self._key = key
+        self.wire_type = value_type if wire_type is None else wire_type
+        self.exact_numbers = exact_numbers
+        #: False for ``no_content`` responses.
+        self.expects_body = value_type is not None
+        self._hook: Callable[[Any, Any], Any] | None = None
+
+    @staticmethod
+    def json(model: type[T]) -> Response[T, OperationError]:
+        """The whole body is one ``model``."""
+        return Response(model)
+
+    @staticmethod
+    def data(model: type[T], *, exact_numbers: bool = False) -> Response[T, OperationError]:
+        """The body is ``{"data": model}``; the value is the model.
+
+        ``exact_numbers`` keeps the literal of every float in the body, for
+        bodies whose integers may have travelled through float64.
+        """
+        envelope = DataEnvelope[model]  # type: ignore[valid-type]
+        return Response(model, key="data", wire_type=envelope, exact_numbers=exact_numbers)
+
+    @staticmethod
+    def cursor(model: type[T]) -> Response[CursorPage[T], OperationError]:
+        """The body is ``{"cursor": {...}}``; the value is a ``CursorPage[model]``."""
+        envelope = CursorEnvelope[model]  # type: ignore[valid-type]
+        return Response(CursorPage[model], key="cursor", wire_type=envelope)  # type: ignore[valid-type]
+
+    @staticmethod
+    def no_content() -> Response[None, NoContentOperationError]:
+        """No body is read; the value is None."""
+        return Response(None)
+
+    def decode(self, data: Any) -> T:
+        """Structure parsed JSON into the value; raises when it does not fit."""
+        hook = self._hook
+        if hook is None:
+            hook = self._hook = _serde.structure_hook(self._value_type)
+        if self._key is not None:
+            data = data[self._key]  # TypeError or KeyError when the body is not an envelope
+        return hook(data, self._value_type)  # type: ignore[no-any-return]
+
+
+def result_of(
+    response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
+) -> Ok[Any] | Err[FormanceError]:
+    """Classify an answer by its status, then decode it: the result of one attempt."""
+    if not 200 <= meta.status < 300:
+        return Err(_classify_error(meta, body, secrets), meta)
+    if not response.expects_body:
+        return Ok(None, meta)
+    content_type = meta.headers.get("Content-Type")
+    if not _is_json(content_type):
+        reason = f"expected a JSON body, got content type {content_type!r}"
+        return Err(_unexpected(reason, meta, body, secrets), meta)
+    if not body:
+        return Err(
+            _unexpected("expected a JSON body, got an empty body", meta, body, secrets), meta
+        )
+    if len(body) >= GC_PAUSE_BYTES:
+        with paused_gc():
+            return _parse(response, meta, body, secrets)
+    return _parse(response, meta, body, secrets)
+
+
+@functools.lru_cache(maxsize=64)
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True  # absent: let the body speak for itself
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == JSON_CONTENT_TYPE or media.endswith("+json")
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block (if it is on).
+
+    Decoding a large page allocates tens of thousands of containers that all
+    stay alive: the collector would traverse them again and again for nothing.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parse(
+    response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
+) -> Ok[Any] | Err[FormanceError]:
+    """Parse and decode a JSON success body."""
+    try:
+        data = _json.loads(body, exact_numbers=response.exact_numbers)
+    except ValueError:
+        return Err(_unexpected("the body is not valid JSON", meta, body, secrets), meta)
+    try:
+        return Ok(response.decode(data), meta)
+    except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
+        where, reason = _serde.locate_failure(data, response.wire_type)
+        validation = ResponseValidationError(
+            status=meta.status,
+            path=where,
+            reason=reason,
+            body=snippet(_text(body, secrets)),
+            headers=meta.headers,
+        )
+        return Err(validation, meta)
+
+
+def _text(body: bytes, secrets: Redactor) -> str:
+    """The body as text for an error, with every known secret removed."""
+    return secrets.redact(body.decode("utf-8", "replace"))
+
+
+def _unexpected(
+    reason: str, meta: ResponseMeta, body: bytes, secrets: Redactor
+) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        f"HTTP {meta.status}: {reason}",
+        status=meta.status,
+        content_type=meta.headers.get("Content-Type"),
+        body=snippet(_text(body, secrets)),
+        headers=meta.headers,
+    )
+
+
+_V2_ERROR: Response[V2Error, OperationError] = Response.json(V2Error)
+
+
+def _classify_error(meta: ResponseMeta, body: bytes, secrets: Redactor) -> FormanceError:
+    """An error status becomes an ``APIError`` when its body is a V2Error."""
+    content_type = meta.headers.get("Content-Type")
+    if body and _is_json(content_type):
+        try:
+            parsed = _V2_ERROR.decode(_json.loads(body))
+        except Exception:  # noqa: BLE001 - not a V2Error: reported as unexpected below
+            pass
+        else:
+            return APIError(
+                status=meta.status,
+                error_code=parsed.error_code,
+                error_message=secrets.redact(parsed.error_message),
+                body=_text(body, secrets),
+                headers=meta.headers,
+                details=parsed.details,
+            )
+    reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
+    return _unexpected(f"an error status with {reason}", meta, body, secrets)
