@@ -89,7 +89,9 @@ class APIError(FormanceError):
         headers: Mapping[str, str],
         details: Any = None,
     ) -> None:
-        super().__init__(f"HTTP {status} {error_code}: {error_message}")
+        # Either part may be empty: the server omits an empty code or message.
+        head = f"HTTP {status} {error_code}".rstrip()
+        super().__init__(f"{head}: {error_message}" if error_message else head)
         self.status = status
         self.error_code = error_code
         self.error_message = error_message
