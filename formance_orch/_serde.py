@@ -8,7 +8,12 @@ Models are plain attrs classes; everything about their wire form lives here:
 * scalars follow the rules of ``_scalars`` (checked, never coerced; integral
   floats become exact ints; RFC 3339 datetimes);
 * ``null`` where a list or map is expected decodes as empty; unknown fields are
-  ignored; open enums keep unknown values as plain strings.
+  ignored; open enums keep unknown values as plain strings;
+* a class may declare where its amounts are (``WIRE_AMOUNTS``, see
+  ``_amounts``): they are written as decimal strings beyond 2**53 - 1 and such
+  strings are read back as exact ints;
+* the stage builders (anything with a ``to_wire()`` method) unstructure to
+  what that method returns.
 
 The set-up is the hook factories below, registered on a converter in a few
 lines by ``_configure``, as cattrs' own ``preconf`` modules do. Two converters
@@ -38,7 +43,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from formance_orch import _json
+from formance_orch import _amounts, _json
 from formance_orch._fastgen import make_structure_fn, scalar_hook, union_args
 from formance_orch._scalars import RULES, json_type
 
@@ -140,6 +145,8 @@ class _Shape:
     omit_when_none: frozenset[str]
     #: Every key a field claims (both spellings of the ``any_case`` ones).
     known: frozenset[str]
+    #: Where the class's amounts are (``_amounts``), in wire keys.
+    amounts: tuple[_amounts.Path, ...]
 
     @classmethod
     def of(cls, model: Any) -> _Shape:
@@ -153,7 +160,8 @@ class _Shape:
         )
         omit = frozenset(f.name for f in fields if f.default is None)
         known = frozenset(wire.values()) | {capitalised for _, capitalised in any_case}
-        return cls(wire, any_case, rest, omit, known)
+        amounts = getattr(typing.get_origin(model) or model, "WIRE_AMOUNTS", ())
+        return cls(wire, any_case, rest, omit, known, amounts)
 
     def structure_overrides(self) -> dict[str, Any]:
         overrides = {name: override(rename=key) for name, key in self.wire.items()}
@@ -291,6 +299,18 @@ def _structure_dict(tp: Any, conv: cattrs.Converter) -> StructureHook:
 
 def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
     shape = _Shape.of(cls)
+    structure = _structure_fields(cls, conv, shape)
+    if not shape.amounts:
+        return structure
+    amounts = shape.amounts
+
+    def structure_amounts(value: Any, tp: Any) -> Any:
+        return structure(_amounts.read_amounts(value, amounts), tp)
+
+    return structure_amounts
+
+
+def _structure_fields(cls: Any, conv: cattrs.Converter, shape: _Shape) -> StructureHook:
     plain = not shape.any_case and shape.rest is None
     detailed = conv.detailed_validation
     if plain and not detailed:
@@ -318,16 +338,22 @@ def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
 def _unstructure_attrs(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     shape = _Shape.of(cls)
     generated = make_dict_unstructure_fn(cls, conv, **shape.unstructure_overrides())
-    rest = shape.rest
-    if rest is None:
+    rest, amounts = shape.rest, shape.amounts
+    if rest is None and not amounts:
         return generated
 
-    def unstructure_with_rest(value: Any) -> Any:
+    def unstructure_with_extras(value: Any) -> Any:
         data = generated(value)
-        data.update(getattr(value, rest))
-        return data
+        if rest is not None:
+            data.update(getattr(value, rest))
+        return _amounts.wire_amounts(data, amounts)
 
-    return unstructure_with_rest
+    return unstructure_with_extras
+
+
+def _has_to_wire(tp: Any) -> bool:
+    """Request-side helpers (the stage builders) that know their own wire form."""
+    return isinstance(tp, type) and callable(getattr(tp, "to_wire", None))
 
 
 def _structure_tagged_union(tp: Any, conv: cattrs.Converter) -> StructureHook:
@@ -376,6 +402,7 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_tagged_union, _structure_tagged_union)
     conv.register_structure_hook_factory(attrs.has, _structure_attrs)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_attrs)
+    conv.register_unstructure_hook_factory(_has_to_wire, lambda _: lambda value: value.to_wire())
     return conv
 
 
