@@ -92,7 +92,11 @@ def _number(value: Any) -> int | float:
     cls = value.__class__
     if cls is not float and cls is not JSONFloat:
         raise _mismatch("a number", value)
-    return int(value) if value.is_integer() else float(value)
+    if value.is_integer():
+        return int(value)
+    if value - value != 0:  # NaN and the infinities, which JSON has no literal for
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)
 
 
 #: The names the rules use.

@@ -107,6 +107,15 @@ def test_a_number_field_still_refuses_what_is_not_a_number() -> None:
             "$.stage",
             f"expected a number, got {kind}",
         )
+    # Python's parser reads NaN and Infinity, which are not JSON numbers.
+    for literal in (b"NaN", b"Infinity", b"-Infinity"):
+        data = {
+            "stage": _json.loads(literal),
+            "instanceID": "i",
+            "startedAt": "2024-01-01T00:00:00Z",
+        }
+        with pytest.raises(ValueError, match="expected a number, got"):
+            _serde.converter.structure(data, V2StageStatus)
 
 
 def mock_instance(instance_id: str = "inst-1") -> dict[str, Any]:
