@@ -50,6 +50,8 @@ from formance_orch._scalars import RULES, json_type
 __all__ = [
     "converter",
     "dumps",
+    "has_own_wire_form",
+    "json_path",
     "locate_failure",
     "structure_hook",
     "unstructure",
@@ -339,20 +341,30 @@ def _unstructure_attrs(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]
     shape = _Shape.of(cls)
     generated = make_dict_unstructure_fn(cls, conv, **shape.unstructure_overrides())
     rest, amounts = shape.rest, shape.amounts
-    if rest is None and not amounts:
+    keys: frozenset[str] = getattr(cls, "WIRE_KEYS", frozenset())
+    if rest is None and not amounts and not keys:
         return generated
+    # A class told apart by its keys must keep one even when all its fields are None.
+    keep = min(keys, default=None)
 
     def unstructure_with_extras(value: Any) -> Any:
         data = generated(value)
         if rest is not None:
             data.update(getattr(value, rest))
+        if keep is not None and keys.isdisjoint(data):
+            data[keep] = None
         return _amounts.wire_amounts(data, amounts)
 
     return unstructure_with_extras
 
 
-def _has_to_wire(tp: Any) -> bool:
-    """Request-side helpers (the stage builders) that know their own wire form."""
+def _unstructure_datetime(value: Any) -> Any:
+    # Anything else is left for the check that reads the result back to locate.
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def has_own_wire_form(tp: Any) -> bool:
+    """Request-side helpers (the stage builders): their ``to_wire()`` is their wire form."""
     return isinstance(tp, type) and callable(getattr(tp, "to_wire", None))
 
 
@@ -393,7 +405,7 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     for scalar, hook in _SCALAR_HOOKS.items():
         conv.register_structure_hook(scalar, hook)
     conv.register_structure_hook(Any, lambda value, _: value)
-    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook_factory(_is_optional, _structure_optional)
     conv.register_structure_hook_factory(_is_open_enum, _structure_open_enum)
     conv.register_unstructure_hook_factory(_holds_open_enum, _unstructure_open_enum)
@@ -402,7 +414,9 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_tagged_union, _structure_tagged_union)
     conv.register_structure_hook_factory(attrs.has, _structure_attrs)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_attrs)
-    conv.register_unstructure_hook_factory(_has_to_wire, lambda _: lambda value: value.to_wire())
+    conv.register_unstructure_hook_factory(
+        has_own_wire_form, lambda _: lambda value: value.to_wire()
+    )
     return conv
 
 
@@ -445,6 +459,11 @@ def locate_failure(data: Any, tp: Any) -> tuple[str, str]:
     return "$", "the value was rejected"
 
 
+def json_path(path: str, key: object) -> str:
+    """``path`` followed by a list index (``[2]``) or an object key (``["k"]``)."""
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}[{json.dumps(key)}]"
+
+
 def _walk(exc: BaseException, path: str) -> tuple[str, str]:
     while isinstance(exc, ClassValidationError | IterableValidationError):
         inner = exc.exceptions[0]
@@ -457,8 +476,7 @@ def _walk(exc: BaseException, path: str) -> tuple[str, str]:
                 field = fields.get(note.name)
                 path += "." + (field_wire_name(field) if field is not None else note.name)
             elif isinstance(note, IterableValidationNote):
-                index = note.index
-                path += f"[{index}]" if isinstance(index, int) else f"[{json.dumps(index)}]"
+                path = json_path(path, note.index)
         exc = inner
     if isinstance(exc, KeyError):
         return path, "a required field is missing"

@@ -63,7 +63,10 @@ GRAPH = {name: runtime_imports(name) for name in MODULES}
 # floor or the floors below it. ``errors`` and ``result`` are plain values
 # that the models use too (``ErrorCode``), so they sit at the bottom.
 FLOORS = (
-    ("operations and helpers", r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages)?"),
+    (
+        "operations and helpers",
+        r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages|\.wire)?",
+    ),
     ("request path", r"formance_orch\.(_operation|_send|_decode)"),
     (
         "core and serde",
