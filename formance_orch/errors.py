@@ -5,7 +5,7 @@ classes below instead of raising. They are still exceptions, so
 ``result.unwrap()`` can raise them and callers can ``except FormanceError``.
 
 No error message, ``str()`` or ``repr()`` ever contains a credential: bodies
-are kept as text snippets, and the pipeline removes known secrets from them.
+are kept as text snippets, and ``redact`` removes known secrets from them.
 """
 
 from __future__ import annotations
