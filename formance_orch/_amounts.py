@@ -28,6 +28,8 @@ MAX_EXACT = 2**53 - 1
 #: Where amounts sit in a wire object: its keys, ``*`` standing for every list item.
 Path: TypeAlias = tuple[str, ...]
 
+_ABSENT: Any = object()
+
 # What ``str(int)`` writes, and so exactly the strings that name one int.
 _DECIMAL = re.compile(r"0|-?[1-9][0-9]*")
 
@@ -47,6 +49,8 @@ def wire_amount(value: Any) -> Any:
 def read_amount(value: Any) -> Any:
     """An amount as it arrives: a decimal string or an integral float becomes the exact ``int``."""
     cls = value.__class__
+    if cls is int:
+        return value
     if cls is str:
         return int(value) if _DECIMAL.fullmatch(value) else value
     if isinstance(value, float) and value.is_integer():
@@ -68,27 +72,35 @@ def read_amounts(data: Any, paths: tuple[Path, ...]) -> Any:
 
 def _at_paths(data: Any, paths: tuple[Path, ...], leaf: Callable[[Any], Any]) -> Any:
     for path in paths:
-        data = _at(data, path, leaf)
+        data = _at(data, path, 0, leaf)
     return data
 
 
-def _at(node: Any, path: Path, leaf: Callable[[Any], Any]) -> Any:
-    """``node`` with ``leaf`` applied at ``path``; the very same object when nothing changed.
+def _at(node: Any, path: Path, depth: int, leaf: Callable[[Any], Any]) -> Any:
+    """``node`` with ``leaf`` applied at ``path[depth:]``; the very same object when unchanged.
 
     Whatever does not have the path's shape is left as it is: a model decides
-    elsewhere whether it accepts it.
+    elsewhere whether it accepts it. Runs on every workflow a response holds,
+    so nothing is copied unless something changes.
     """
-    if not path:
+    if depth == len(path):
         return leaf(node)
-    head, rest = path[0], path[1:]
-    if head == "*":
-        if not isinstance(node, list | tuple):
+    key = path[depth]
+    if key == "*":
+        if node.__class__ is not list and not isinstance(node, list | tuple):
             return node
-        items = [_at(item, rest, leaf) for item in node]
-        changed = any(new is not old for new, old in zip(items, node, strict=True))
-        return items if changed else node
-    if not isinstance(node, Mapping) or head not in node:
+        copy = None
+        for index, item in enumerate(node):
+            new = _at(item, path, depth + 1, leaf)
+            if new is not item:
+                if copy is None:
+                    copy = list(node)
+                copy[index] = new
+        return node if copy is None else copy
+    if node.__class__ is not dict and not isinstance(node, Mapping):
         return node
-    old = node[head]
-    new = _at(old, rest, leaf)
-    return node if new is old else {**node, head: new}
+    old = node.get(key, _ABSENT)
+    if old is _ABSENT:
+        return node
+    new = leaf(old) if depth + 1 == len(path) else _at(old, path, depth + 1, leaf)
+    return node if new is old else {**node, key: new}
