@@ -79,16 +79,17 @@ def from_wire(model: type[T], data: object) -> Result[T, WireFormatError]:
     """``data`` (JSON-ready, in wire form) as a ``model``.
 
     ``model`` is a model class, or a type such as ``CursorPage[V2Workflow]``
-    or ``list[V2WorkflowInstanceHistory]``. Nested ``dict[str, Any]`` values
-    of the model (stages, metadata) may be the very objects of ``data``.
+    or ``list[V2WorkflowInstanceHistory]``. ``data`` must be JSON (no NaN or
+    infinities, string keys); the model shares none of its objects.
     """
+    try:
+        data = _jsonable(data, "$")
+    except _NotJSON as problem:
+        return Err(WireFormatError(path=problem.path, reason=problem.reason))
     try:
         return Ok(_serde.structure_hook(model)(data, model))
     except Exception:  # noqa: BLE001 - described with its path below
-        try:
-            path, reason = _serde.locate_failure(data, model)
-        except Exception as exc:  # noqa: BLE001 - e.g. ``model`` is no type the SDK reads
-            path, reason = "$", _describe(exc)
+        path, reason = _serde.locate_failure(data, model)
         return Err(WireFormatError(path=path, reason=reason))
 
 
@@ -99,12 +100,10 @@ def to_json(
 
     ``sort_keys`` gives the same text for equal values, for diffing.
     """
-    match to_wire(value):
-        case Ok(value=data):
-            text = _json.dumps(data, indent=indent, sort_keys=sort_keys).decode()
-            return Ok(text)
-        case Err() as failed:
-            return failed
+    wired = to_wire(value)
+    if isinstance(wired, Err):
+        return wired
+    return Ok(_json.dumps(wired.value, indent=indent, sort_keys=sort_keys).decode())
 
 
 def from_json(model: type[T], text: str | bytes) -> Result[T, WireFormatError]:
@@ -125,13 +124,16 @@ def _describe(exc: BaseException) -> str:
 
 
 def _jsonable(data: Any, path: str) -> Any:
-    """``data`` as plain JSON values (tuples as lists, mappings as dicts), or raise ``_NotJSON``."""
+    """A copy of ``data`` in plain JSON values (tuples as lists, mappings as dicts).
+
+    Raises ``_NotJSON`` at what JSON cannot hold.
+    """
     cls = data.__class__
     if data is None or cls is str or cls is int or cls is bool:
         return data
     if isinstance(data, float):
         if math.isfinite(data):
-            return float(data)
+            return data  # a JSONFloat keeps its literal, for amounts
         raise _NotJSON(path, f"{data} is not a JSON number")
     # Subclasses (open enums' members, ...) as the plain values they stand for.
     if isinstance(data, str):

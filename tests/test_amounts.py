@@ -18,7 +18,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from formance_orch import Ok, SDKCore
-from formance_orch._amounts import MAX_EXACT, read_amount, read_amounts, wire_amount
+from formance_orch._amounts import (
+    MAX_EXACT,
+    read_amount,
+    read_amounts,
+    wire_amount,
+    wire_amounts,
+)
 from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v2_create_workflow
 from formance_orch.funcs.orchestration_v2_get_workflow import orchestration_v2_get_workflow
 from formance_orch.funcs.orchestration_v2_list_workflows import orchestration_v2_list_workflows
@@ -278,6 +284,15 @@ async def test_strings_elsewhere_stay_strings(server, core) -> None:
     assert result.value.config.stages == expected["stages"]
 
 
+def test_paths_may_end_with_every_item_of_a_list() -> None:
+    paths = (("amounts", "*"),)
+    data = {"amounts": [2**64, 1, "x"]}
+
+    assert wire_amounts(data, paths) == {"amounts": ["18446744073709551616", 1, "x"]}
+    assert read_amounts(wire_amounts(data, paths), paths) == data
+    assert data == {"amounts": [2**64, 1, "x"]}
+
+
 def test_reading_copies_instead_of_changing_the_data() -> None:
     data = {"stages": [raw_send("18446744073709551616"), {"delay": {"duration": "1s"}}]}
     before = json.loads(json.dumps(data))
@@ -290,6 +305,8 @@ def test_reading_copies_instead_of_changing_the_data() -> None:
     assert read["stages"][1] is data["stages"][1]
     untouched = {"stages": [raw_send(5)]}
     assert read_amounts(untouched, paths) is untouched
+    for odd in ({"stages": None}, {"stages": "x"}, {"stages": [None, "x", {"send": 5}]}, []):
+        assert read_amounts(odd, paths) is odd
 
 
 async def test_what_was_created_reads_back_as_what_was_meant(server, core) -> None:
