@@ -78,7 +78,9 @@ def test_every_number_field_decodes_any_json_number(where: tuple[str, str]) -> N
     strategy = Generator(spec).strategy(spec["components"]["schemas"][name])
     detailed = _serde._detailed_converter()
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    )
     @given(strategy, numbers)
     def decodes(data: dict[str, Any], number: int | float) -> None:
         data = {**data, prop: number}
