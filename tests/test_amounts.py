@@ -31,6 +31,7 @@ from formance_orch.funcs.orchestration_v2_list_workflows import orchestration_v2
 from formance_orch.models.workflows import V2WorkflowConfig
 from formance_orch.stages import Account, Monetary, Send
 from tests.bodies import page
+from tests.contract import contract
 from tests.support import RecordingServer, Reply, workflow_json
 
 # (amount, how it must appear in the request body)
@@ -156,6 +157,14 @@ async def test_big_numbers_elsewhere_in_a_config_stay_numbers(server, core) -> N
 
     assert body.count(b"18446744073709551616") == 4
     assert b'"18446744073709551616"' not in body
+
+
+async def test_string_amounts_are_a_request_the_contract_allows(server, core) -> None:
+    checker = contract()
+    await created(server, core, stages=[raw_send(2**64)], name="big")
+
+    (request,) = server.requests
+    assert checker.check_request(request) == "/v2/workflows"
 
 
 def test_a_builder_refuses_negative_amounts() -> None:
