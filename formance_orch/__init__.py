@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from formance_orch.security import BearerToken as BearerToken
     from formance_orch.security import Security as Security
     from formance_orch.security import TokenProvider as TokenProvider
+    from formance_orch.wire import WireFormatError as WireFormatError
+    from formance_orch.wire import from_json as from_json
+    from formance_orch.wire import from_wire as from_wire
+    from formance_orch.wire import to_json as to_json
+    from formance_orch.wire import to_wire as to_wire
 
 #: Which module defines each public name.
 _WHERE = {
@@ -75,6 +80,11 @@ _WHERE = {
     "BearerToken": "security",
     "Security": "security",
     "TokenProvider": "security",
+    "WireFormatError": "wire",
+    "from_json": "wire",
+    "from_wire": "wire",
+    "to_json": "wire",
+    "to_wire": "wire",
 }
 
 __all__ = ["__version__", *sorted(_WHERE)]

@@ -207,22 +207,33 @@ def _unexpected(
 _V2_ERROR: Response[V2Error, OperationError] = Response.json(V2Error)
 
 
+#: The keys of a V2Error body, at least one of which it must carry.
+_V2_ERROR_KEYS = frozenset({"errorCode", "errorMessage"})
+
+
 def _classify_error(meta: ResponseMeta, body: bytes, secrets: Redactor) -> FormanceError:
-    """An error status becomes an ``APIError`` when its body is a V2Error."""
+    """An error status becomes an ``APIError`` when its body is a V2Error.
+
+    The server omits an empty ``errorCode`` or ``errorMessage`` (Go's
+    ``omitempty``), so a body with either one is a V2Error, the other read as
+    ``""``; a JSON object with neither (``{}`` from a gateway) is not.
+    """
     content_type = meta.headers.get("Content-Type")
     if body and _is_json(content_type):
         try:
-            parsed = _V2_ERROR.decode(_json.loads(body))
+            data = _json.loads(body)
+            parsed = _V2_ERROR.decode(data)
         except Exception:  # noqa: BLE001 - not a V2Error: reported as unexpected below
             pass
         else:
-            return APIError(
-                status=meta.status,
-                error_code=parsed.error_code,
-                error_message=secrets.redact(parsed.error_message),
-                body=_text(body, secrets),
-                headers=meta.headers,
-                details=parsed.details,
-            )
+            if not _V2_ERROR_KEYS.isdisjoint(data):
+                return APIError(
+                    status=meta.status,
+                    error_code=parsed.error_code,
+                    error_message=secrets.redact(parsed.error_message),
+                    body=_text(body, secrets),
+                    headers=meta.headers,
+                    details=parsed.details,
+                )
     reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
     return _unexpected(f"an error status with {reason}", meta, body, secrets)

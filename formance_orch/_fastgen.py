@@ -5,7 +5,7 @@ through attrs' ``__init__`` (for frozen classes, one ``object.__setattr__``
 per field). Decoding a page of 1000 instances makes ~30,000 such calls, and
 the call overhead is most of the decode time. The functions generated here
 check the scalar fields inline (``str``, ``bool``, ``int``, ``float``,
-``datetime`` and their optional forms) with the very lines of
+``int | float``, ``datetime`` and their optional forms) with the very lines of
 ``_scalars.RULES`` that the converter's own scalar hooks are compiled from
 (``scalar_hook``), call the converter's hooks only for the other fields, and
 fill the slots directly. The test suite checks that they accept and build
@@ -50,21 +50,21 @@ def _scalar(tp: Any) -> tuple[Any, bool] | None:
     optional = type(None) in args
     if optional:
         rest = [arg for arg in args if arg is not type(None)]
-        if len(rest) != 1:
-            return None
-        tp = rest[0]
+        # int | float | None -> int | float
+        tp = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
     if tp in RULES:
         return tp, optional
     return None
 
 
-def scalar_hook(tp: type) -> StructureHook:
+def scalar_hook(tp: Any) -> StructureHook:
     """The converter's structure hook for a scalar type, compiled from its rule."""
     lines = ["def structure(v, _):", *_rule(tp, "v", "  "), "  return v"]
-    return _compile("\n".join(lines), dict(SCOPE), f"structure_{tp.__name__}")
+    name = "_or_".join(arg.__name__ for arg in union_args(tp) or (tp,))
+    return _compile("\n".join(lines), dict(SCOPE), f"structure_{name}")
 
 
-def _rule(tp: type, name: str, indent: str) -> list[str]:
+def _rule(tp: Any, name: str, indent: str) -> list[str]:
     """The lines of ``tp``'s rule, applied to the local ``name``."""
     return [indent + line for line in RULES[tp].format(v=name).splitlines()]
 

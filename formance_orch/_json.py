@@ -68,11 +68,24 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
     return json.loads(body)
 
 
-def dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
-    """Compact UTF-8 JSON; ``default`` converts what JSON has no type for.
+def dumps(
+    value: Any,
+    *,
+    default: Callable[[Any], Any] | None = None,
+    indent: int | None = None,
+    sort_keys: bool = False,
+) -> bytes:
+    """UTF-8 JSON, compact unless ``indent`` is given.
 
-    Raises ``TypeError`` or ``ValueError`` (NaN, infinities) on bad input.
+    ``default`` converts what JSON has no type for. Raises ``TypeError`` or
+    ``ValueError`` (NaN, infinities) on bad input.
     """
     return json.dumps(
-        value, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=default
+        value,
+        separators=(",", ":") if indent is None else (",", ": "),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=default,
+        indent=indent,
+        sort_keys=sort_keys,
     ).encode()

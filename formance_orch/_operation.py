@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import attrs
 
-from formance_orch import _json, _serde
+from formance_orch import _amounts, _json, _serde
 from formance_orch._decode import Response
 from formance_orch._send import send
 from formance_orch.core import RequestOptions, SDKCore
@@ -136,7 +136,9 @@ class Body:
     The body is either passed whole, as the argument ``name`` (an instance of
     ``model`` or a plain mapping), or built from the keyword arguments in
     ``fields`` (None is left out). A body that does not fit ``model`` is
-    rejected before sending, with the JSON path of the problem.
+    rejected before sending, with the JSON path of the problem. Where
+    ``model`` declares amounts (``WIRE_AMOUNTS``), ints there beyond 2**53 - 1
+    are sent as decimal strings, whichever form the body was given in.
     ``string_values`` requires a mapping of strings to strings (run variables).
     """
 
@@ -184,11 +186,15 @@ class Body:
             encoded = _serde.dumps(data)
         except (TypeError, ValueError) as exc:
             raise self._invalid(f"cannot be encoded as JSON: {exc}") from None
-        if self.model is not None:
-            self._check_shape(encoded, self.fields if from_fields else ())
-        return encoded
+        if self.model is None:
+            return encoded
+        sent = _json.loads(encoded)
+        # Amounts in raw mappings (the builders' and models' are already done).
+        exact = _amounts.wire_amounts(sent, getattr(self.model, "WIRE_AMOUNTS", ()))
+        self._check_shape(exact, self.fields if from_fields else ())
+        return encoded if exact is sent else _json.dumps(exact)
 
-    def _check_shape(self, encoded: bytes, fields: tuple[Param, ...]) -> None:
+    def _check_shape(self, data: Any, fields: tuple[Param, ...]) -> None:
         """Reject a body the model cannot read (as the server would, but before I/O).
 
         When the body was built from keyword arguments, the error names the
@@ -196,7 +202,6 @@ class Body:
         """
         model = self.model
         assert model is not None
-        data = _json.loads(encoded)
         try:
             _serde.structure_hook(model)(data, model)
         except Exception:  # noqa: BLE001 - reported with its path below

@@ -8,7 +8,12 @@ Models are plain attrs classes; everything about their wire form lives here:
 * scalars follow the rules of ``_scalars`` (checked, never coerced; integral
   floats become exact ints; RFC 3339 datetimes);
 * ``null`` where a list or map is expected decodes as empty; unknown fields are
-  ignored; open enums keep unknown values as plain strings.
+  ignored; open enums keep unknown values as plain strings;
+* a class may declare where its amounts are (``WIRE_AMOUNTS``, see
+  ``_amounts``): they are written as decimal strings beyond 2**53 - 1 and such
+  strings are read back as exact ints;
+* the stage builders (anything with a ``to_wire()`` method) unstructure to
+  what that method returns.
 
 The set-up is the hook factories below, registered on a converter in a few
 lines by ``_configure``, as cattrs' own ``preconf`` modules do. Two converters
@@ -38,13 +43,15 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from formance_orch import _json
+from formance_orch import _amounts, _json
 from formance_orch._fastgen import make_structure_fn, scalar_hook, union_args
 from formance_orch._scalars import RULES, json_type
 
 __all__ = [
     "converter",
     "dumps",
+    "has_own_wire_form",
+    "json_path",
     "locate_failure",
     "structure_hook",
     "unstructure",
@@ -140,6 +147,8 @@ class _Shape:
     omit_when_none: frozenset[str]
     #: Every key a field claims (both spellings of the ``any_case`` ones).
     known: frozenset[str]
+    #: Where the class's amounts are (``_amounts``), in wire keys.
+    amounts: tuple[_amounts.Path, ...]
 
     @classmethod
     def of(cls, model: Any) -> _Shape:
@@ -153,7 +162,8 @@ class _Shape:
         )
         omit = frozenset(f.name for f in fields if f.default is None)
         known = frozenset(wire.values()) | {capitalised for _, capitalised in any_case}
-        return cls(wire, any_case, rest, omit, known)
+        amounts = getattr(typing.get_origin(model) or model, "WIRE_AMOUNTS", ())
+        return cls(wire, any_case, rest, omit, known, amounts)
 
     def structure_overrides(self) -> dict[str, Any]:
         overrides = {name: override(rename=key) for name, key in self.wire.items()}
@@ -286,18 +296,35 @@ def _structure_dict(tp: Any, conv: cattrs.Converter) -> StructureHook:
 
 
 def _plain_wire(cls: Any) -> dict[str, str] | None:
-    """A class's field-to-key map, when its objects are built from their keys alone."""
+    """A class's field-to-key map, when its objects are built from their keys alone.
+
+    Classes holding amounts that may arrive as strings are left to their own
+    hook (``_structure_attrs``), so that a parent never builds them inline.
+    """
     shape = _Shape.of(cls)
-    return shape.wire if not shape.any_case and shape.rest is None else None
+    plain = not shape.any_case and shape.rest is None and not shape.amounts
+    return shape.wire if plain else None
 
 
 def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
+    shape = _Shape.of(cls)
+    structure = _structure_fields(cls, conv, shape)
+    if not shape.amounts:
+        return structure
+    amounts = shape.amounts
+
+    def structure_amounts(value: Any, tp: Any) -> Any:
+        return structure(_amounts.read_amounts(value, amounts), tp)
+
+    return structure_amounts
+
+
+def _structure_fields(cls: Any, conv: cattrs.Converter, shape: _Shape) -> StructureHook:
     detailed = conv.detailed_validation
     if not detailed:
         fast = make_structure_fn(cls, conv.get_structure_hook, _plain_wire)
         if fast is not None:
             return fast
-    shape = _Shape.of(cls)
     generated = make_dict_structure_fn(
         cls,
         conv,
@@ -319,16 +346,32 @@ def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
 def _unstructure_attrs(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     shape = _Shape.of(cls)
     generated = make_dict_unstructure_fn(cls, conv, **shape.unstructure_overrides())
-    rest = shape.rest
-    if rest is None:
+    rest, amounts = shape.rest, shape.amounts
+    keys: frozenset[str] = getattr(cls, "WIRE_KEYS", frozenset())
+    if rest is None and not amounts and not keys:
         return generated
+    # A class told apart by its keys must keep one even when all its fields are None.
+    keep = min(keys, default=None)
 
-    def unstructure_with_rest(value: Any) -> Any:
+    def unstructure_with_extras(value: Any) -> Any:
         data = generated(value)
-        data.update(getattr(value, rest))
-        return data
+        if rest is not None:
+            data.update(getattr(value, rest))
+        if keep is not None and keys.isdisjoint(data):
+            data[keep] = None
+        return _amounts.wire_amounts(data, amounts)
 
-    return unstructure_with_rest
+    return unstructure_with_extras
+
+
+def _unstructure_datetime(value: Any) -> Any:
+    # Anything else is left for the check that reads the result back to locate.
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def has_own_wire_form(tp: Any) -> bool:
+    """Request-side helpers (the stage builders): their ``to_wire()`` is their wire form."""
+    return isinstance(tp, type) and callable(getattr(tp, "to_wire", None))
 
 
 def _structure_tagged_union(tp: Any, conv: cattrs.Converter) -> StructureHook:
@@ -368,7 +411,7 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     for scalar, hook in _SCALAR_HOOKS.items():
         conv.register_structure_hook(scalar, hook)
     conv.register_structure_hook(Any, lambda value, _: value)
-    conv.register_unstructure_hook(datetime, datetime.isoformat)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook_factory(_is_optional, _structure_optional)
     conv.register_structure_hook_factory(_is_open_enum, _structure_open_enum)
     conv.register_unstructure_hook_factory(_holds_open_enum, _unstructure_open_enum)
@@ -377,6 +420,9 @@ def _configure(conv: cattrs.Converter) -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_tagged_union, _structure_tagged_union)
     conv.register_structure_hook_factory(attrs.has, _structure_attrs)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_attrs)
+    conv.register_unstructure_hook_factory(
+        has_own_wire_form, lambda _: lambda value: value.to_wire()
+    )
     return conv
 
 
@@ -419,6 +465,11 @@ def locate_failure(data: Any, tp: Any) -> tuple[str, str]:
     return "$", "the value was rejected"
 
 
+def json_path(path: str, key: object) -> str:
+    """``path`` followed by a list index (``[2]``) or an object key (``["k"]``)."""
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}[{json.dumps(key)}]"
+
+
 def _walk(exc: BaseException, path: str) -> tuple[str, str]:
     while isinstance(exc, ClassValidationError | IterableValidationError):
         inner = exc.exceptions[0]
@@ -431,8 +482,7 @@ def _walk(exc: BaseException, path: str) -> tuple[str, str]:
                 field = fields.get(note.name)
                 path += "." + (field_wire_name(field) if field is not None else note.name)
             elif isinstance(note, IterableValidationNote):
-                index = note.index
-                path += f"[{index}]" if isinstance(index, int) else f"[{json.dumps(index)}]"
+                path = json_path(path, note.index)
         exc = inner
     if isinstance(exc, KeyError):
         return path, "a required field is missing"

@@ -11,6 +11,7 @@ are kept as text snippets, and ``redact`` removes known secrets from them.
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias
 
@@ -65,8 +66,29 @@ class ErrorCode(enum.StrEnum):
     INTERNAL = "INTERNAL"
 
 
+def picklable(value: Any) -> Any:
+    """``value``, or a copy that can be pickled when it is aiohttp's read-only headers.
+
+    A response's headers are a ``CIMultiDictProxy``, which refuses pickling;
+    its ``copy()`` is a ``CIMultiDict`` (every value, case-insensitive keys).
+    """
+    multidict = sys.modules.get("multidict")  # loaded whenever such headers exist
+    if multidict is not None and isinstance(value, multidict.MultiDictProxy):
+        return value.copy()
+    return value
+
+
+def _rebuild(cls: type[FormanceError], args: tuple[Any, ...]) -> FormanceError:
+    """An error of class ``cls`` without calling its ``__init__`` (unpickling sets the rest)."""
+    return cls.__new__(cls, *args)
+
+
 class FormanceError(Exception):
-    """Base class of every error this SDK returns or raises."""
+    """Base class of every error this SDK returns or raises.
+
+    Every error pickles with all its attributes (headers included), so it can
+    cross process boundaries; ``__cause__`` and the traceback are not kept.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -74,6 +96,11 @@ class FormanceError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default reduce calls cls(*args), which keyword-only __init__s refuse.
+        state = {name: picklable(value) for name, value in self.__dict__.items()}
+        return _rebuild, (type(self), self.args), state
 
 
 class APIError(FormanceError):
@@ -89,7 +116,9 @@ class APIError(FormanceError):
         headers: Mapping[str, str],
         details: Any = None,
     ) -> None:
-        super().__init__(f"HTTP {status} {error_code}: {error_message}")
+        # Either part may be empty: the server omits an empty code or message.
+        head = f"HTTP {status} {error_code}".rstrip()
+        super().__init__(f"{head}: {error_message}" if error_message else head)
         self.status = status
         self.error_code = error_code
         self.error_message = error_message

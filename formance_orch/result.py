@@ -15,9 +15,11 @@ An operation returns ``Ok(value, meta)`` or ``Err(error)``. Both work with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Generic, Literal, NoReturn, TypeAlias, TypeVar
+from typing import Any, Generic, Literal, NoReturn, TypeAlias, TypeVar
 
 import attrs
+
+from formance_orch.errors import picklable
 
 __all__ = ["NO_META", "Err", "Ok", "ResponseMeta", "Result"]
 
@@ -41,6 +43,11 @@ class ResponseMeta:
     headers: Mapping[str, str] = attrs.field(repr=False)
     attempts: int
     elapsed: float
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # aiohttp's headers cannot be pickled as they are (see ``picklable``).
+        fields = attrs.fields(type(self))
+        return type(self), tuple(picklable(getattr(self, field.name)) for field in fields)
 
 
 #: The meta of a result that no request produced (built by hand, or refused before I/O).

@@ -23,6 +23,17 @@ from the run variables. An amount is an ``int`` or a string that is exactly one
 placeholder; a delay's ``duration`` and the ``until`` and ``timestamp`` dates
 may be any string holding a placeholder: they are checked by the server once
 the variables are substituted.
+
+Amounts stay exact at any size. The server reads an amount sent as a JSON
+number through float64 and then int64, so above 2**53 it would silently move a
+different amount (and above 2**63 an arbitrary one), while it parses an amount
+sent as a JSON string exactly. So an amount whose magnitude is above
+2**53 - 1 is sent as its decimal string (``"36893488147419103232"``); smaller
+ones are sent as JSON integers, as the contract types them. The same holds for
+amounts written in raw mappings (``stage["send"]["amount"]["amount"]``) and in
+a ``V2WorkflowConfig``. The server stores what was sent, so ``get_workflow``
+and ``list_workflows`` return such amounts as strings; the SDK reads them back
+as the exact ``int``.
 """
 
 from __future__ import annotations
@@ -33,6 +44,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
 import attrs
+
+from formance_orch._amounts import wire_amount
 
 __all__ = [
     "Account",
@@ -198,15 +211,17 @@ class Monetary:
     """An amount of an asset: ``Monetary("USD/2", 100)`` is one dollar.
 
     ``amount`` is an integer of any size (in the asset's smallest unit) or a
-    string that is exactly one ``${variable}`` placeholder.
+    string that is exactly one ``${variable}`` placeholder. Above 2**53 - 1 it
+    is sent as a decimal string, which the server reads exactly (see the
+    module's documentation).
     """
 
     asset: str = attrs.field(validator=_text)
     amount: int | str = attrs.field(validator=_amount)
 
     def to_wire(self) -> dict[str, Any]:
-        """The JSON object: ``{"asset": ..., "amount": ...}``."""
-        return {"asset": self.asset, "amount": self.amount}
+        """The JSON object: ``{"asset": ..., "amount": ...}``, a big amount as a string."""
+        return {"asset": self.asset, "amount": wire_amount(self.amount)}
 
 
 @attrs.frozen

@@ -113,6 +113,52 @@ async def test_unknown_instance_as_500_internal(server, core) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "code", "message", "text"),
+    [
+        # go-libs writes both fields with omitempty: either may be missing.
+        (b'{"errorCode":"INTERNAL"}\n', ErrorCode.INTERNAL, "", "HTTP 500 INTERNAL"),
+        (b'{"errorCode":"TEAPOT"}\n', "TEAPOT", "", "HTTP 500 TEAPOT"),
+        (b'{"errorMessage":"boom"}\n', "", "boom", "HTTP 500: boom"),
+        (
+            b'{"errorCode":"INTERNAL","errorMessage":""}',
+            ErrorCode.INTERNAL,
+            "",
+            "HTTP 500 INTERNAL",
+        ),
+        (b'{"errorCode":"","errorMessage":"x"}', "", "x", "HTTP 500: x"),
+    ],
+)
+async def test_error_bodies_without_a_code_or_a_message(
+    server, core, body, code, message, text
+) -> None:
+    server.reply(Reply(status=500, body=body))
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    error = result.error
+    assert isinstance(error, APIError), error
+    assert error.error_code == code
+    assert type(error.error_code) is type(code)
+    assert error.error_message == message
+    assert error.message == str(error) == text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{}", b'{"details":"x"}', b'{"errorCode":5}', b'{"errorMessage":null}', b'["INTERNAL"]'],
+)
+async def test_json_error_bodies_with_neither_field_are_unexpected(server, core, body) -> None:
+    server.reply(Reply(status=500, body=body))
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, UnexpectedResponseError), result.error
+    assert result.error.status == 500
+
+
+@pytest.mark.parametrize(
     ("reply", "status", "fragment"),
     [
         (Reply(status=404, body=b"", content_type=None), 404, "empty body"),
@@ -188,9 +234,9 @@ async def test_unreadable_success_bodies(server, core, reply, fragment) -> None:
             "missing",
         ),
         (
-            {"data": {**instance_json(), "status": [instance_json()["status"][0], {"stage": 1.5}]}},
+            {"data": {**instance_json(), "status": [instance_json()["status"][0], {"stage": "1"}]}},
             "$.data.status[1].stage",
-            "expected an integer, got 1.5",
+            "expected a number, got string",
         ),
         (
             {"data": {k: v for k, v in instance_json().items() if k != "workflowID"}},

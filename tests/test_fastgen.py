@@ -99,6 +99,7 @@ def wire_object(cls: Any, depth: int) -> st.SearchStrategy[dict[str, Any]]:
             optional[shape.wire[field.name]] = strategy
     tag = getattr(origin, "WIRE_TAG", None)
     if tag is not None:
+        optional.pop(tag[0], None)
         required[tag[0]] = st.just(tag[1])
     unknown = st.dictionaries(
         st.text(max_size=4).map(lambda key: "x-" + key), json_values, max_size=2

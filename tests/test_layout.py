@@ -65,12 +65,12 @@ GRAPH = {name: runtime_imports(name) for name in MODULES}
 FLOORS = (
     (
         "operations and helpers",
-        r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages|\.emulator(\..*)?)?",
+        r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages|\.wire|\.emulator(\..*)?)?",
     ),
     ("request path", r"formance_orch\.(_operation|_send|_decode)"),
     (
         "core and serde",
-        r"formance_orch\.(core|security|retries|hooks|clock|_serde|_fastgen|_scalars|_json)",
+        r"formance_orch\.(core|security|retries|hooks|clock|_serde|_fastgen|_scalars|_json|_amounts)",
     ),
     ("models", r"formance_orch\.models(\..*)?"),
     ("plain values", r"formance_orch\.(errors|result|_version|_lazy)"),

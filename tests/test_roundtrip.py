@@ -97,8 +97,10 @@ class Generator:
             )
         elif kind == "string":
             base = self._string(schema)
-        elif kind in ("integer", "number"):
-            # The real server sends integers for its "number" fields (stage numbers).
+        elif kind == "number":
+            # The real server sends integers, mock servers built from the contract any number.
+            base = st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+        elif kind == "integer":
             low = schema.get("minimum", 0 if schema.get("format") == "bigint" else None)
             high = schema.get("maximum")
             base = big_ints if (low, high) == (0, None) else st.integers(low, high)

@@ -38,11 +38,12 @@ class V2Error:
 
     ``error_code`` is an ``ErrorCode`` when the server sends a documented code,
     else the plain string it sent. ``details`` is kept when present (the real
-    server adds it to some errors).
+    server adds it to some errors). The server writes both fields with Go's
+    ``omitempty``, so either may be absent: it is then ``""``.
     """
 
-    error_code: ErrorCode | str
-    error_message: str
+    error_code: ErrorCode | str = ""
+    error_message: str = ""
     details: Any = None
 
 

@@ -13,11 +13,19 @@ __all__ = ["V2StageStatus", "V2WorkflowInstance"]
 class V2StageStatus:
     """Where one stage of an instance stands.
 
+    ``stage`` is the stage's index in the workflow (from 0). The contract
+    types it as any JSON ``number``, so it is an ``int | float``: an integral
+    number (``3``, ``3.0``) is an ``int``, which is all the real server
+    sends; anything else (``54191615.1``, as mock servers generated from the
+    contract send) is kept as a ``float`` rather than failing the whole answer.
+    Narrow it with ``isinstance(status.stage, int)`` before using it as an index
+    or a stage ``number``.
+
     ``temporal_run_id`` is sent by the real server though the API contract
     does not list it.
     """
 
-    stage: int
+    stage: int | float
     instance_id: str
     started_at: datetime
     terminated_at: datetime | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -17,7 +17,17 @@ class V2WorkflowConfig:
     On the wire each stage is an object with one key naming its kind
     (``send``, ``delay``, ``wait_event``, ``update``); they are kept here as
     the mappings the server returns.
+
+    A send's amount (``stage["send"]["amount"]["amount"]``) is written as a
+    decimal string when its magnitude is above 2**53 - 1, because the server
+    reads JSON numbers through float64; such a string (and an integral float)
+    is read back as the exact ``int``. See ``formance_orch.stages``.
     """
+
+    #: Where the amounts are, in wire keys (``*``: every stage).
+    WIRE_AMOUNTS: ClassVar[tuple[tuple[str, ...], ...]] = (
+        ("stages", "*", "send", "amount", "amount"),
+    )
 
     stages: list[dict[str, Any]]
     name: str | None = None
