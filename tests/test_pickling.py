@@ -70,7 +70,7 @@ SAMPLES: dict[type[FormanceError], Callable[[], FormanceError]] = {
 def every_error_class() -> set[type[FormanceError]]:
     """FormanceError and all its subclasses, once every module of the package is imported."""
     for module in pkgutil.walk_packages(formance_orch.__path__, "formance_orch."):
-        if module.name != "formance_orch.__main__":
+        if not module.name.endswith(".__main__"):
             importlib.import_module(module.name)
     found: set[type[FormanceError]] = set()
     todo = [FormanceError]

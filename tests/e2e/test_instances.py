@@ -18,6 +18,7 @@ from formance_orch.funcs.orchestration_v2_get_instance_history import (
 from formance_orch.funcs.orchestration_v2_get_instance_stage_history import (
     orchestration_v2_get_instance_stage_history,
 )
+from formance_orch.funcs.orchestration_v2_get_workflow import orchestration_v2_get_workflow
 from formance_orch.funcs.orchestration_v2_list_instances import orchestration_v2_list_instances
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
@@ -294,9 +295,12 @@ async def test_list_filters_and_status(emu: Emulator, core: SDKCore, behaviour: 
     assert (listed.status != []) is (behaviour == "contract")
 
 
-async def test_amounts_pass_through_float64_on_the_server(
+async def test_big_amounts_reach_the_ledger_exactly(
     emu: Emulator, core: SDKCore, behaviour: str
 ) -> None:
+    # The SDK sends amounts above 2^53 - 1 as decimal strings, which the server
+    # parses exactly (REAL-SERVER §4); as a JSON number this one would become
+    # the minimum int64 on the real server.
     big = 2**65 + 1
     flow = await workflow_id(
         core,
@@ -308,16 +312,19 @@ async def test_amounts_pass_through_float64_on_the_server(
             }
         },
     )
+    workflow = (await orchestration_v2_get_workflow(core, flow)).unwrap()
+    assert workflow.config.stages[0]["send"]["amount"]["amount"] == big
     instance = (await orchestration_v2_run_workflow(core, flow)).unwrap()
     await emu.settle()
 
+    assert emu.balance("users:whale", "COIN") == big
     history = (await orchestration_v2_get_instance_history(core, instance.id)).unwrap()
     if behaviour == "server":
-        # float64 -> int64 overflows to the minimum int64 (amd64), re-emitted as a float64.
-        assert history[0].input.amount.amount == -9223372036854776000
+        # History inputs are re-encoded through float64, printed as Go prints it:
+        # the shortest digits, padded with zeros (REAL-SERVER §6).
+        assert history[0].input.amount.amount == 36893488147419103000
     else:
         assert history[0].input.amount.amount == big
-        assert emu.balance("users:whale", "COIN") == big
 
 
 async def test_update_stage_history_decodes(
