@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from formance_orch.errors import RequestTimeoutError as RequestTimeoutError
     from formance_orch.errors import ResponseValidationError as ResponseValidationError
     from formance_orch.errors import UnexpectedResponseError as UnexpectedResponseError
+    from formance_orch.errors import WaitTimeoutError as WaitTimeoutError
     from formance_orch.hooks import HookContext as HookContext
     from formance_orch.hooks import Hooks as Hooks
     from formance_orch.pagination import PaginationError as PaginationError
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from formance_orch.security import BearerToken as BearerToken
     from formance_orch.security import Security as Security
     from formance_orch.security import TokenProvider as TokenProvider
+    from formance_orch.waiting import wait_for_instance as wait_for_instance
 
 #: Which module defines each public name.
 _WHERE = {
@@ -61,6 +63,7 @@ _WHERE = {
     "RequestTimeoutError": "errors",
     "ResponseValidationError": "errors",
     "UnexpectedResponseError": "errors",
+    "WaitTimeoutError": "errors",
     "HookContext": "hooks",
     "Hooks": "hooks",
     "PaginationError": "pagination",
@@ -75,6 +78,7 @@ _WHERE = {
     "BearerToken": "security",
     "Security": "security",
     "TokenProvider": "security",
+    "wait_for_instance": "waiting",
 }
 
 __all__ = ["__version__", *sorted(_WHERE)]

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import types
 from collections.abc import Awaitable, Callable
-from typing import Concatenate, Generic, ParamSpec, TypeVar, Unpack, cast, overload
+from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar, Unpack, cast, overload
 
 from formance_orch import funcs as _funcs
+from formance_orch import waiting as _waiting
 from formance_orch.core import CoreSettings, SDKCore
 
 __all__ = ["SDK", "OrchestrationV2"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class _HasCore(Protocol):
+    core: SDKCore
 
 
 class _Operation(Generic[P, R]):
@@ -41,10 +46,10 @@ class _Operation(Generic[P, R]):
     def __get__(self, instance: None, owner: type) -> _Operation[P, R]: ...
 
     @overload
-    def __get__(self, instance: OrchestrationV2, owner: type) -> Callable[P, Awaitable[R]]: ...
+    def __get__(self, instance: _HasCore, owner: type) -> Callable[P, Awaitable[R]]: ...
 
     def __get__(
-        self, instance: OrchestrationV2 | None, owner: type
+        self, instance: _HasCore | None, owner: type
     ) -> _Operation[P, R] | Callable[P, Awaitable[R]]:
         if instance is None:
             return self
@@ -104,6 +109,10 @@ class SDK:
         self._owns_core = core is None
         self.core = core if core is not None else SDKCore(**settings)
         self.orchestration = Orchestration(self.core)
+
+    #: ``formance_orch.wait_for_instance`` bound to this SDK's core. It is here rather
+    #: than under ``orchestration.v2`` because it is not an API operation but a loop of them.
+    wait_for_instance = _Operation(lambda: _waiting.wait_for_instance)
 
     async def aclose(self) -> None:
         """Close the core, if this SDK created it."""

@@ -127,3 +127,12 @@ def test_retry_and_bigint_helpers_load_only_when_needed() -> None:
 
     assert "backoff" not in loaded  # imported by the first retry
     assert "decimal" not in loaded  # imported by the first integral float
+
+
+def test_wait_for_instance_loads_nothing_until_called() -> None:
+    loaded = modules_after("from formance_orch import wait_for_instance, WaitTimeoutError")
+
+    assert "formance_orch.waiting" in loaded
+    assert "aiohttp" not in loaded
+    assert not {name for name in loaded if name.startswith("formance_orch.models")}
+    assert not {name for name in loaded if name.startswith("formance_orch.funcs")}
