@@ -13,12 +13,29 @@ than the functions do.
 from __future__ import annotations
 
 import types
-from collections.abc import Awaitable, Callable
-from typing import Concatenate, Generic, ParamSpec, Protocol, TypeVar, Unpack, cast, overload
+from collections.abc import Awaitable, Callable, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
 
 from formance_orch import funcs as _funcs
 from formance_orch import waiting as _waiting
 from formance_orch.core import CoreSettings, SDKCore
+
+if TYPE_CHECKING:
+    from formance_orch.core import RequestOptions
+    from formance_orch.errors import OperationError
+    from formance_orch.models.triggers import V2Trigger, V2TriggerData
+    from formance_orch.result import Result
 
 __all__ = ["SDK", "OrchestrationV2"]
 
@@ -66,7 +83,33 @@ class OrchestrationV2:
         self.core = core
 
     cancel_event = _Operation(lambda: _funcs.orchestration_v2_cancel_event)
-    create_trigger = _Operation(lambda: _funcs.orchestration_v2_create_trigger)
+    if TYPE_CHECKING:
+        # A ParamSpec cannot carry overloads through the descriptor: restate them.
+        @overload
+        async def create_trigger(
+            self,
+            *,
+            event: str,
+            workflow_id: str,
+            filter: str | None = None,
+            vars: Mapping[str, Any] | None = None,
+            name: str | None = None,
+            options: RequestOptions | None = None,
+        ) -> Result[V2Trigger, OperationError]: ...
+
+        @overload
+        async def create_trigger(
+            self,
+            *,
+            trigger: V2TriggerData | Mapping[str, Any],
+            options: RequestOptions | None = None,
+        ) -> Result[V2Trigger, OperationError]: ...
+
+        async def create_trigger(self, **fields: Any) -> Result[V2Trigger, OperationError]:
+            """``orchestration_v2_create_trigger`` bound to the core."""
+
+    else:
+        create_trigger = _Operation(lambda: _funcs.orchestration_v2_create_trigger)
     create_workflow = _Operation(lambda: _funcs.orchestration_v2_create_workflow)
     delete_trigger = _Operation(lambda: _funcs.orchestration_v2_delete_trigger)
     delete_workflow = _Operation(lambda: _funcs.orchestration_v2_delete_workflow)
