@@ -1,7 +1,8 @@
 """A tiny in-memory stand-in for the Orchestration v2 API, for the demo only.
 
-It answers the token endpoint and the four operations the demo uses, with
-bodies shaped like the real server's. It is not the emulator.
+It answers the token endpoint and the operations the demo uses, with bodies
+shaped like the real server's, for workflows made of ``wait_event`` stages.
+It is not the emulator (``formance_orch.emulator``), which runs any workflow.
 """
 
 from __future__ import annotations
@@ -21,10 +22,34 @@ def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _not_found(what: str) -> web.Response:
+    body = {"errorCode": "NOT_FOUND", "errorMessage": f"{what} not found"}
+    return web.json_response(body, status=404)
+
+
 def _stand_in_app() -> web.Application:
     workflows: dict[str, dict[str, Any]] = {}
     instances: dict[str, dict[str, Any]] = {}
     ids = itertools.count(1)
+
+    def events(instance: dict[str, Any]) -> list[str]:
+        stages = workflows[instance["workflowID"]]["config"].get("stages") or []
+        return [stage["wait_event"]["event"] for stage in stages]
+
+    def start_stage(instance: dict[str, Any]) -> None:
+        """Start the next stage, or end the instance when none is left."""
+        number = len(instance["status"])
+        if number == len(events(instance)):
+            instance.update(terminated=True, terminatedAt=_now())
+            return
+        instance["status"].append(
+            {
+                "stage": number,
+                "instanceID": instance["id"],
+                "startedAt": _now(),
+                "temporalRunID": "r",
+            }
+        )
 
     async def token(_: web.Request) -> web.Response:
         return web.json_response({"access_token": "demo-token", "expires_in": 3600})
@@ -43,18 +68,31 @@ def _stand_in_app() -> web.Application:
             "updatedAt": now,
             "deletedAt": None,
         }
-        instance_id = f"inst-{next(ids)}"
-        instances[instance_id] = {
-            "id": instance_id,
+        return web.json_response({"data": workflows[workflow_id]}, status=201)
+
+    async def delete_workflow(request: web.Request) -> web.Response:
+        workflow = workflows.get(request.match_info["workflow_id"])
+        if workflow is None:
+            return _not_found("workflow")
+        workflow["deletedAt"] = _now()
+        return web.Response(status=204)
+
+    async def run_workflow(request: web.Request) -> web.Response:
+        workflow_id = request.match_info["workflow_id"]
+        if workflow_id not in workflows:
+            return _not_found("workflow")
+        now = _now()
+        instance: dict[str, Any] = {
+            "id": f"inst-{next(ids)}",
             "workflowID": workflow_id,
             "createdAt": now,
             "updatedAt": now,
             "terminated": False,
-            "status": [
-                {"stage": 0, "instanceID": instance_id, "startedAt": now, "temporalRunID": "r"}
-            ],
+            "status": [],
         }
-        return web.json_response({"data": workflows[workflow_id]}, status=201)
+        instances[instance["id"]] = instance
+        start_stage(instance)
+        return web.json_response({"data": instance}, status=201)
 
     async def list_instances(request: web.Request) -> web.Response:
         wanted = request.query.get("workflowID")
@@ -66,17 +104,45 @@ def _stand_in_app() -> web.Application:
     async def get_instance(request: web.Request) -> web.Response:
         instance = instances.get(request.match_info["instance_id"])
         if instance is None:
-            return web.json_response(
-                {"errorCode": "NOT_FOUND", "errorMessage": "instance not found"}, status=404
-            )
+            return _not_found("instance")
         return web.json_response({"data": instance})
+
+    async def instance_history(request: web.Request) -> web.Response:
+        instance = instances.get(request.match_info["instance_id"])
+        if instance is None:
+            return _not_found("instance")
+        history = [
+            {
+                "name": "RunWaitEvent",
+                "input": {"event": events(instance)[status["stage"]]},
+                "terminated": "terminatedAt" in status,
+                "startedAt": status["startedAt"],
+            }
+            for status in instance["status"]
+        ]
+        return web.json_response({"data": history})
+
+    async def send_event(request: web.Request) -> web.Response:
+        instance = instances.get(request.match_info["instance_id"])
+        if instance is None or instance["terminated"]:
+            return _not_found("running instance")
+        name = (await request.json()).get("name")
+        current = instance["status"][-1]
+        if name == events(instance)[current["stage"]]:
+            current["terminatedAt"] = _now()
+            start_stage(instance)
+        return web.Response(status=204)
 
     app = web.Application()
     app.router.add_post("/api/auth/oauth/token", token)
     app.router.add_get(PREFIX + "/_info", info)
     app.router.add_post(PREFIX + "/v2/workflows", create_workflow)
+    app.router.add_delete(PREFIX + "/v2/workflows/{workflow_id}", delete_workflow)
+    app.router.add_post(PREFIX + "/v2/workflows/{workflow_id}/instances", run_workflow)
     app.router.add_get(PREFIX + "/v2/instances", list_instances)
     app.router.add_get(PREFIX + "/v2/instances/{instance_id}", get_instance)
+    app.router.add_get(PREFIX + "/v2/instances/{instance_id}/history", instance_history)
+    app.router.add_post(PREFIX + "/v2/instances/{instance_id}/events", send_event)
     return app
 
 
