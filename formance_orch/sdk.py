@@ -1,6 +1,7 @@
 """``SDK``: the class facade, for code written against the TypeScript SDK's style.
 
-    async with SDK(server_url="https://acme.formance.cloud", security=Security(...)) as sdk:
+    async with SDK(organization="myorg-abcd", environment="eu.sandbox",
+                   security=Security.from_env()) as sdk:
         match await sdk.orchestration.v2.get_instance("inst-1"):
             case Ok(value=instance): ...
 
@@ -13,7 +14,7 @@ than the functions do.
 from __future__ import annotations
 
 import types
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -32,10 +33,9 @@ from formance_orch import waiting as _waiting
 from formance_orch.core import CoreSettings, SDKCore
 
 if TYPE_CHECKING:
-    from formance_orch.core import RequestOptions
-    from formance_orch.errors import OperationError
-    from formance_orch.models.triggers import V2Trigger, V2TriggerData
-    from formance_orch.result import Result
+    from formance_orch.funcs.orchestration_v2_create_trigger import (
+        orchestration_v2_create_trigger,
+    )
 
 __all__ = ["SDK", "OrchestrationV2"]
 
@@ -45,6 +45,14 @@ R = TypeVar("R")
 
 class _HasCore(Protocol):
     core: SDKCore
+
+
+if TYPE_CHECKING:
+
+    def _as_method(
+        function: Callable[Concatenate[SDKCore, P], Awaitable[R]],
+    ) -> Callable[Concatenate[Any, P], Awaitable[R]]:
+        """How type checkers see a facade method: the function, ``core`` bound."""
 
 
 class _Operation(Generic[P, R]):
@@ -84,30 +92,8 @@ class OrchestrationV2:
 
     cancel_event = _Operation(lambda: _funcs.orchestration_v2_cancel_event)
     if TYPE_CHECKING:
-        # A ParamSpec cannot carry overloads through the descriptor: restate them.
-        @overload
-        async def create_trigger(
-            self,
-            *,
-            event: str,
-            workflow_id: str,
-            filter: str | None = None,
-            vars: Mapping[str, Any] | None = None,
-            name: str | None = None,
-            options: RequestOptions | None = None,
-        ) -> Result[V2Trigger, OperationError]: ...
-
-        @overload
-        async def create_trigger(
-            self,
-            *,
-            trigger: V2TriggerData | Mapping[str, Any],
-            options: RequestOptions | None = None,
-        ) -> Result[V2Trigger, OperationError]: ...
-
-        async def create_trigger(self, **fields: Any) -> Result[V2Trigger, OperationError]:
-            """``orchestration_v2_create_trigger`` bound to the core."""
-
+        # The descriptor's ParamSpec drops overloads; a generic function keeps them.
+        create_trigger = _as_method(orchestration_v2_create_trigger)
     else:
         create_trigger = _Operation(lambda: _funcs.orchestration_v2_create_trigger)
     create_workflow = _Operation(lambda: _funcs.orchestration_v2_create_workflow)
