@@ -199,13 +199,12 @@ class AuthenticationError(FormanceError):
 class WaitTimeoutError(FormanceError):
     """``wait_for_instance`` gave up: the instance had not ended in time.
 
-    ``instance`` is the last state seen (None if no poll answered), ``timeout``
-    the seconds waited. When the running ``stage`` was waiting for an event,
-    ``waiting_for`` names it. When it was an activity that keeps failing and
-    being retried (on the real server, insufficient funds or an unknown
-    wallet retry forever), ``activity``, ``attempt``, ``last_failure`` and
-    ``next_execution`` come from that stage's history, and the message
-    quotes the failure.
+    ``instance`` is the last state seen, ``timeout`` the seconds waited. When
+    the running ``stage`` was waiting for an event, ``waiting_for`` names it.
+    When it was an activity that keeps failing and being retried (on the real
+    server, insufficient funds or an unknown wallet retry forever),
+    ``activity``, ``attempt``, ``last_failure`` and ``next_execution`` come
+    from that stage's history, and the message quotes the failure.
     """
 
     def __init__(

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from formance_orch.errors import FormanceError, InvalidRequestError
 from formance_orch.result import Err, Ok, Result
@@ -114,7 +114,7 @@ def paginate(
     return Paginator(func, args, kwargs)
 
 
-class Paginator(AsyncIterator[T], Generic[T]):
+class Paginator(AsyncIterator[T]):
     """The items of every page, fetched as iteration needs them (what ``paginate`` returns)."""
 
     __slots__ = ("_args", "_func", "_items", "_kwargs", "_limit")

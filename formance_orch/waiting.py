@@ -83,7 +83,7 @@ async def wait_for_instance(
     each time up to ``max_interval``, each passed through ``jitter``. Never
     raises; cancelling the task cancels the wait.
     """
-    invalid = _check(timeout, until_waiting_for, interval, max_interval)
+    invalid = _check(core, options, timeout, until_waiting_for, interval, max_interval)
     if invalid is not None:
         return Err(invalid)
     from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
@@ -121,8 +121,23 @@ async def wait_for_instance(
 
 
 def _check(
-    timeout: object, until_waiting_for: object, interval: object, max_interval: object
+    core: object,
+    options: object,
+    timeout: object,
+    until_waiting_for: object,
+    interval: object,
+    max_interval: object,
 ) -> InvalidRequestError | None:
+    from formance_orch.core import RequestOptions, SDKCore
+
+    if not isinstance(core, SDKCore):
+        return InvalidRequestError(
+            f"core must be an SDKCore, got {type(core).__name__}", parameter="core"
+        )
+    if options is not None and not isinstance(options, RequestOptions):
+        return InvalidRequestError(
+            f"options must be a RequestOptions, got {type(options).__name__}", parameter="options"
+        )
     for name, value in (
         ("timeout", timeout),
         ("interval", interval),

@@ -368,6 +368,23 @@ async def test_bad_arguments_are_an_err_before_any_request(
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    ("core_or_not", "options", "parameter"),
+    [(None, None, "core"), ("http://localhost", None, "core"), (..., {"timeout": 1}, "options")],
+)
+async def test_a_bad_core_or_options_is_an_err_too(
+    server, core, core_or_not, options, parameter
+) -> None:
+    given = core if core_or_not is ... else core_or_not
+
+    result = await wait_for_instance(given, "inst-1", timeout=5, options=options)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, InvalidRequestError)
+    assert result.error.parameter == parameter
+    assert server.requests == []
+
+
 async def test_a_bad_instance_id_is_the_operations_own_err(server, core) -> None:
     result = await wait_for_instance(core, "", timeout=5)
 
