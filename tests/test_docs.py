@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import os
 import re
 import sys
@@ -102,56 +103,67 @@ def test_every_program_type_checks(program_files: dict[str, Path]) -> None:
     assert mypy_errors(*program_files.values()) == {}
 
 
-async def _refuse(request: web.Request) -> web.Response:
-    body = {"errorCode": "NOT_FOUND", "errorMessage": f"nothing at {request.path}"}
-    return web.json_response(body, status=404)
-
-
-async def _run_against_a_refusing_server(path: Path, env: dict[str, str]) -> tuple[int, str, int]:
-    """Run a program with its own server; its exit code, stderr and the requests it made."""
-    requests = 0
-
-    async def refuse(request: web.Request) -> web.Response:
-        nonlocal requests
-        requests += 1
-        return await _refuse(request)
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", refuse)
-    server = TestServer(app)
-    await server.start_server()
+# Runs each program as ``python <file>`` would (as ``__main__``, with its own
+# FORMANCE_SERVER_URL), one after the other in a single interpreter so that
+# start-up and imports are paid once; reports what each wrote to stderr or raised.
+_DRIVER = """
+import contextlib, io, json, os, runpy, sys, traceback
+report = {}
+for path, url in json.loads(sys.argv[1]):
+    os.environ["FORMANCE_SERVER_URL"] = url
+    errors = io.StringIO()
     try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(path),
-            cwd=path.parent,
-            env={**env, "FORMANCE_SERVER_URL": str(server.make_url("")).rstrip("/")},
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, stderr = await process.communicate()
-    finally:
-        await server.close()
-    assert process.returncode is not None
-    return process.returncode, stderr.decode(), requests
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(errors):
+            runpy.run_path(path, run_name="__main__")
+    except BaseException:
+        errors.write(traceback.format_exc())
+    report[path] = errors.getvalue()
+print(json.dumps(report))
+"""
 
 
 async def test_every_program_runs_to_the_end_when_the_server_refuses_everything(
     program_files: dict[str, Path],
 ) -> None:
+    requests: dict[str, int] = dict.fromkeys(program_files, 0)
+    servers = []
+    for name in program_files:
+
+        async def refuse(request: web.Request, name: str = name) -> web.Response:
+            requests[name] += 1
+            body = {"errorCode": "NOT_FOUND", "errorMessage": f"nothing at {request.path}"}
+            return web.json_response(body, status=404)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", refuse)
+        servers.append(TestServer(app))
     env = {name: value for name, value in os.environ.items() if not name.startswith("FORMANCE_")}
-    limit = asyncio.Semaphore(4)
+    try:
+        for server in servers:
+            await server.start_server()
+        plan = [
+            (str(path), str(server.make_url("")).rstrip("/"))
+            for path, server in zip(program_files.values(), servers, strict=True)
+        ]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _DRIVER,
+            json.dumps(plan),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        stdout, _ = await process.communicate()
+    finally:
+        for server in servers:
+            await server.close()
 
-    async def run(path: Path) -> tuple[int, str, int]:
-        async with limit:
-            return await _run_against_a_refusing_server(path, env)
-
-    outcomes = await asyncio.gather(*(run(path) for path in program_files.values()))
-
-    results = dict(zip(program_files, outcomes, strict=True))
-    assert {name: err for name, (code, err, _) in results.items() if code != 0 or err} == {}
+    assert process.returncode == 0
+    report = json.loads(stdout)
+    names = {str(path): name for name, path in program_files.items()}
+    assert {names[path]: errors for path, errors in report.items() if errors} == {}
     # Each program called the server it was given, not one of its own (except the one
     # showing aioresponses, which answers instead of any server).
-    silent = [name for name, (_, _, requests) in results.items() if requests == 0]
+    silent = [name for name, count in requests.items() if count == 0]
     mocking = [block.name for block in PROGRAMS if "from aioresponses import" in block.code]
     assert silent == mocking
