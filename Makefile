@@ -6,7 +6,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed-bench
 
-.PHONY: test lint typecheck unit demo clean bench
+.PHONY: test lint typecheck unit demo dist clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: lint typecheck unit
 demo: $(TEST_STAMP)
 	$(BIN)/python examples/quickstart.py
 
+# A wheel and an sdist (both with py.typed) in $(DIST), built offline with the venv's hatchling.
+DIST ?= dist
+dist: $(TEST_STAMP)
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --sdist --wheel --outdir $(DIST) .
+
 # Benchmarks, not part of `make test`: their own venv, with the peer SDK and orjson.
 $(BENCH_VENV)/bin/python:
 	$(PYTHON) -m venv $(BENCH_VENV)
@@ -42,4 +48,4 @@ bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage
+	rm -rf $(VENV) $(BENCH_VENV) dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from formance_orch.errors import RequestTimeoutError as RequestTimeoutError
     from formance_orch.errors import ResponseValidationError as ResponseValidationError
     from formance_orch.errors import UnexpectedResponseError as UnexpectedResponseError
+    from formance_orch.errors import WaitTimeoutError as WaitTimeoutError
     from formance_orch.hooks import HookContext as HookContext
     from formance_orch.hooks import Hooks as Hooks
     from formance_orch.pagination import PaginationError as PaginationError
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from formance_orch.wire import from_wire as from_wire
     from formance_orch.wire import to_json as to_json
     from formance_orch.wire import to_wire as to_wire
+    from formance_orch.waiting import wait_for_instance as wait_for_instance
 
 #: Which module defines each public name.
 _WHERE = {
@@ -66,6 +68,7 @@ _WHERE = {
     "RequestTimeoutError": "errors",
     "ResponseValidationError": "errors",
     "UnexpectedResponseError": "errors",
+    "WaitTimeoutError": "errors",
     "HookContext": "hooks",
     "Hooks": "hooks",
     "PaginationError": "pagination",
@@ -85,6 +88,7 @@ _WHERE = {
     "from_wire": "wire",
     "to_json": "wire",
     "to_wire": "wire",
+    "wait_for_instance": "waiting",
 }
 
 __all__ = ["__version__", *sorted(_WHERE)]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TypedDict
@@ -45,13 +46,16 @@ from formance_orch.security import (
     make_authenticator,
 )
 
-__all__ = ["DEFAULT_SERVER_URL", "CoreSettings", "RequestOptions", "SDKCore"]
+__all__ = ["DEFAULT_SERVER_URL", "CoreSettings", "RequestOptions", "SDKCore", "cloud_server_url"]
 
 #: Where the SDK sends requests when neither the code nor the environment says.
 DEFAULT_SERVER_URL = "http://localhost"
 
 #: The environment variable read when ``server_url`` is not given.
 SERVER_URL_ENV = "FORMANCE_SERVER_URL"
+
+#: A Formance Cloud stack's URL (server 1 of the Formance SDKs).
+CLOUD_URL_TEMPLATE = "https://{organization}.{environment}.formance.cloud"
 
 #: The API's prefix under the server URL.
 API_PREFIX = "/api/orchestration"
@@ -85,6 +89,8 @@ class CoreSettings(TypedDict, total=False):
     """The keyword arguments of ``SDKCore``, for code that passes them along."""
 
     server_url: str | None
+    organization: str | None
+    environment: str | None
     security: SecurityLike | None
     retries: RetryConfig | None
     timeout: float
@@ -95,6 +101,40 @@ class CoreSettings(TypedDict, total=False):
 
 def _no_authorization() -> None:
     return None
+
+
+_HOST_LABELS = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+def cloud_server_url(organization: str, environment: str) -> str:
+    """The URL of a Formance Cloud stack: ``https://{organization}.{environment}.formance.cloud``.
+
+    ``environment`` is the stack's region, e.g. ``eu.sandbox``, ``sandbox``,
+    ``eu-west-1`` or ``us-east-1``. Raises ``ValueError`` for a value that
+    cannot be part of a host name.
+    """
+    for name, value in (("organization", organization), ("environment", environment)):
+        if not isinstance(value, str) or not _HOST_LABELS.fullmatch(value):
+            raise ValueError(
+                f"{name} must be a host name part (letters, digits, '-' and '.'), got {value!r}"
+            )
+    return CLOUD_URL_TEMPLATE.format(organization=organization, environment=environment)
+
+
+def _server_url(server_url: str | None, organization: str | None, environment: str | None) -> str:
+    """The server URL from the constructor's options, then the environment, then the default."""
+    if organization is None and environment is None:
+        return server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
+    if server_url is not None:
+        raise ValueError("pass either server_url or organization and environment, not both")
+    if organization is None or environment is None:
+        missing = "organization" if organization is None else "environment"
+        raise ValueError(
+            f"a Formance Cloud URL needs both organization and environment: {missing} is missing"
+        )
+    return cloud_server_url(organization, environment)
 
 
 def _normalise_server_url(server_url: str) -> str:
@@ -111,6 +151,8 @@ class SDKCore:
 
     ``server_url`` defaults to ``$FORMANCE_SERVER_URL``, else
     ``http://localhost``; requests go to ``{server_url}/api/orchestration/v2/...``.
+    For a Formance Cloud stack, give ``organization`` and ``environment``
+    instead (``https://{organization}.{environment}.formance.cloud``).
     ``timeout`` is the default seconds one attempt may take. Pass ``session``
     to use your own ``aiohttp.ClientSession`` (the core then never closes it);
     otherwise the core creates one on first use and closes it in ``aclose()``
@@ -141,6 +183,8 @@ class SDKCore:
         self,
         *,
         server_url: str | None = None,
+        organization: str | None = None,
+        environment: str | None = None,
         security: SecurityLike | None = None,
         retries: RetryConfig | None = None,
         timeout: float = 30.0,
@@ -151,9 +195,7 @@ class SDKCore:
         if not (isinstance(timeout, int | float) and timeout > 0):
             raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         #: The server's base URL, without a trailing slash.
-        self.server_url = _normalise_server_url(
-            server_url or os.environ.get(SERVER_URL_ENV) or DEFAULT_SERVER_URL
-        )
+        self.server_url = _normalise_server_url(_server_url(server_url, organization, environment))
         #: The credentials given (shown without secrets in ``repr``).
         self.security = security
         #: The default retry policy.

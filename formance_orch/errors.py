@@ -13,7 +13,12 @@ from __future__ import annotations
 import enum
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from formance_orch.models.instances import V2WorkflowInstance
 
 __all__ = [
     "APIConnectionError",
@@ -27,6 +32,7 @@ __all__ = [
     "RequestTimeoutError",
     "ResponseValidationError",
     "UnexpectedResponseError",
+    "WaitTimeoutError",
 ]
 
 #: How many characters of an unexpected body an error keeps.
@@ -231,6 +237,41 @@ class AuthenticationError(FormanceError):
     def transient(self) -> bool:
         """Whether asking again later may succeed (unreachable, 429 or 5xx)."""
         return self.status is None or self.status == 429 or self.status >= 500
+
+
+class WaitTimeoutError(FormanceError):
+    """``wait_for_instance`` gave up: the instance had not ended in time.
+
+    ``instance`` is the last state seen, ``timeout`` the seconds waited. When
+    the running ``stage`` was waiting for an event, ``waiting_for`` names it.
+    When it was an activity that keeps failing and being retried (on the real
+    server, insufficient funds or an unknown wallet retry forever),
+    ``activity``, ``attempt``, ``last_failure`` and ``next_execution`` come
+    from that stage's history, and the message quotes the failure.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        timeout: float,
+        instance: V2WorkflowInstance,
+        stage: int | None = None,
+        waiting_for: str | None = None,
+        activity: str | None = None,
+        attempt: int | None = None,
+        last_failure: str | None = None,
+        next_execution: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+        self.instance = instance
+        self.stage = stage
+        self.waiting_for = waiting_for
+        self.activity = activity
+        self.attempt = attempt
+        self.last_failure = last_failure
+        self.next_execution = next_execution
 
 
 #: Every error an operation with a response body can return.

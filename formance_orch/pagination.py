@@ -1,10 +1,14 @@
 """Iterate over every page of a list operation.
 
 Works with the four list operations (``list_workflows``, ``list_instances``,
-``list_triggers``, ``list_triggers_occurrences``)::
+``list_triggers``, ``list_triggers_occurrences``), given the operation, then
+exactly the arguments it takes, checked by mypy (``ParamSpec``)::
 
     async for instance in paginate(orchestration_v2_list_instances, core, running=True):
         ...
+
+    async for instance in paginate(orchestration_v2_list_instances, core).take(500):
+        ...  # at most 500 items, in pages no larger than needed
 
     async for result in pages(orchestration_v2_list_triggers, core, page_size=100):
         match result:
@@ -25,8 +29,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from formance_orch.errors import FormanceError, InvalidRequestError
 from formance_orch.result import Err, Ok, Result
@@ -34,13 +38,11 @@ from formance_orch.result import Err, Ok, Result
 if TYPE_CHECKING:
     from formance_orch.models.common import CursorPage
 
-__all__ = ["PaginationError", "paginate", "pages"]
+__all__ = ["PaginationError", "Paginator", "paginate", "pages"]
 
+P = ParamSpec("P")
 T = TypeVar("T")
 E = TypeVar("E", bound=FormanceError)
-
-#: A list operation: ``func(core, ..., cursor=..., page_size=...)``.
-ListOperation: TypeAlias = "Callable[..., Awaitable[Result[CursorPage[T], E]]]"
 
 _MAX_PAGE_SIZE = 1000
 
@@ -59,22 +61,24 @@ class PaginationError(FormanceError):
 
 
 async def pages(
-    func: ListOperation[T, E], core: Any = None, /, **params: Any
+    func: Callable[P, Awaitable[Result[CursorPage[T], E]]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> AsyncIterator[Ok[CursorPage[T]] | Err[E | PaginationError]]:
     """Yield each page as a ``Result``, following ``next`` until the last page.
 
-    ``func`` is a list operation and ``core`` its core, or a facade method
-    (already bound to one) and no core. ``params`` are the operation's
-    arguments (filters, ``page_size``, a path id). After an ``Err`` (a failed
-    request, or a ``PaginationError``) nothing more is yielded. Nothing is
-    raised.
+    ``func`` is a list operation (then ``args`` start with its core) or a
+    facade method; ``args`` and ``kwargs`` are what it takes (filters,
+    ``page_size``, a path id). After an ``Err`` (a failed request, or a
+    ``PaginationError``) nothing more is yielded. Nothing is raised.
     """
-    call = func if core is None else functools.partial(func, core)
+    params: Mapping[str, Any] = kwargs
     first_cursor = params.get("cursor")
     seen: set[str] = {first_cursor} if isinstance(first_cursor, str) else set()
     count = 0
     while True:
-        result = await call(**params)
+        result = await func(*args, **params)
         if isinstance(result, Err):
             yield result
             return
@@ -96,51 +100,95 @@ async def pages(
         params = _following_params(func, params, cursor)
 
 
-async def paginate(
-    func: ListOperation[T, E], core: Any = None, /, *, max_items: int | None = None, **params: Any
-) -> AsyncIterator[T]:
-    """Yield every item of every page, stopping after ``max_items`` if given.
+def paginate(
+    func: Callable[P, Awaitable[Result[CursorPage[T], E]]],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Paginator[T]:
+    """Every item of every page, as an async iterator; ``.take(n)`` stops after ``n``.
 
-    When ``max_items`` is set and ``page_size`` is not, pages are sized to
-    fetch no more than needed. A failed request raises its error (an
-    ``APIError``, ...); cursors that would loop raise ``PaginationError``.
+    Takes the same arguments as ``pages``. A failed request raises its error
+    (an ``APIError``, ...); cursors that would loop raise ``PaginationError``.
     """
-    if max_items is not None:
+    return Paginator(func, args, kwargs)
+
+
+class Paginator(AsyncIterator[T]):
+    """The items of every page, fetched as iteration needs them (what ``paginate`` returns)."""
+
+    __slots__ = ("_args", "_func", "_items", "_kwargs", "_limit")
+
+    def __init__(
+        self,
+        func: Callable[..., Awaitable[Result[CursorPage[T], FormanceError]]],
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+        limit: int | None = None,
+    ) -> None:
+        self._func = func
+        self._args = args
+        self._kwargs = kwargs
+        self._limit = limit
+        self._items: AsyncGenerator[T, None] | None = None
+
+    def take(self, max_items: int) -> Paginator[T]:
+        """A new paginator over the same pages that stops after ``max_items`` items.
+
+        Unless ``page_size`` was given, pages are sized to fetch no more than
+        needed. Raises ``InvalidRequestError`` unless ``max_items`` is a
+        positive int.
+        """
         if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
             raise InvalidRequestError("max_items must be a positive int", parameter="max_items")
-        params.setdefault("page_size", min(max_items, _MAX_PAGE_SIZE))
-    remaining = max_items
-    async for result in pages(func, core, **params):
-        if isinstance(result, Err):
-            raise result.error
-        for item in result.value.data:
-            yield item
-            if remaining is not None:
-                remaining -= 1
-                if remaining == 0:
-                    return
+        kwargs = {"page_size": min(max_items, _MAX_PAGE_SIZE), **self._kwargs}
+        return Paginator(self._func, self._args, kwargs, max_items)
+
+    def __aiter__(self) -> Paginator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if self._items is None:
+            self._items = self._generate()
+        return await anext(self._items)
+
+    async def aclose(self) -> None:
+        """Stop paging (what ``break`` leaves to the garbage collector, done now)."""
+        if self._items is not None:
+            await self._items.aclose()
+
+    async def _generate(self) -> AsyncGenerator[T, None]:
+        remaining = self._limit
+        async for result in pages(self._func, *self._args, **self._kwargs):
+            if isinstance(result, Err):
+                raise result.error
+            for item in result.value.data:
+                yield item
+                if remaining is not None:
+                    remaining -= 1
+                    if remaining == 0:
+                        return
 
 
 def _following_params(
-    func: Callable[..., Any], params: dict[str, Any], cursor: str
+    func: Callable[..., Any], params: Mapping[str, Any], cursor: str
 ) -> dict[str, Any]:
-    """The arguments of the next request: the path ids, the options and the cursor.
+    """The keyword arguments of the next request: path ids, options and the cursor.
 
-    Path ids are the positional-or-keyword parameters after ``core`` (every
-    other argument of an operation is keyword-only; a facade method has no
-    ``core``); filters are left out, since the cursor encodes them.
+    Path ids are the positional-or-keyword parameters (every other argument
+    of an operation is keyword-only); positional arguments are passed again
+    as they are. Filters are left out, since the cursor encodes them.
     """
-    kept = _path_ids(func) | {"options"}
+    kept = _positional_names(func) | {"options"}
     following = {name: value for name, value in params.items() if name in kept}
     following["cursor"] = cursor
     return following
 
 
 @functools.cache
-def _path_ids(func: Callable[..., Any]) -> frozenset[str]:
-    positional = [
+def _positional_names(func: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(
         parameter.name
         for parameter in inspect.signature(func).parameters.values()
         if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-    ]
-    return frozenset(positional if inspect.ismethod(func) else positional[1:])
+    )

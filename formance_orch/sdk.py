@@ -1,6 +1,7 @@
 """``SDK``: the class facade, for code written against the TypeScript SDK's style.
 
-    async with SDK(server_url="https://acme.formance.cloud", security=Security(...)) as sdk:
+    async with SDK(organization="myorg-abcd", environment="eu.sandbox",
+                   security=Security.from_env()) as sdk:
         match await sdk.orchestration.v2.get_instance("inst-1"):
             case Ok(value=instance): ...
 
@@ -14,15 +15,44 @@ from __future__ import annotations
 
 import types
 from collections.abc import Awaitable, Callable
-from typing import Concatenate, Generic, ParamSpec, TypeVar, Unpack, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
 
 from formance_orch import funcs as _funcs
+from formance_orch import waiting as _waiting
 from formance_orch.core import CoreSettings, SDKCore
+
+if TYPE_CHECKING:
+    from formance_orch.funcs.orchestration_v2_create_trigger import (
+        orchestration_v2_create_trigger,
+    )
 
 __all__ = ["SDK", "OrchestrationV2"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class _HasCore(Protocol):
+    core: SDKCore
+
+
+if TYPE_CHECKING:
+
+    def _as_method(
+        function: Callable[Concatenate[SDKCore, P], Awaitable[R]],
+    ) -> Callable[Concatenate[Any, P], Awaitable[R]]:
+        """How type checkers see a facade method: the function, ``core`` bound."""
 
 
 class _Operation(Generic[P, R]):
@@ -41,10 +71,10 @@ class _Operation(Generic[P, R]):
     def __get__(self, instance: None, owner: type) -> _Operation[P, R]: ...
 
     @overload
-    def __get__(self, instance: OrchestrationV2, owner: type) -> Callable[P, Awaitable[R]]: ...
+    def __get__(self, instance: _HasCore, owner: type) -> Callable[P, Awaitable[R]]: ...
 
     def __get__(
-        self, instance: OrchestrationV2 | None, owner: type
+        self, instance: _HasCore | None, owner: type
     ) -> _Operation[P, R] | Callable[P, Awaitable[R]]:
         if instance is None:
             return self
@@ -61,7 +91,11 @@ class OrchestrationV2:
         self.core = core
 
     cancel_event = _Operation(lambda: _funcs.orchestration_v2_cancel_event)
-    create_trigger = _Operation(lambda: _funcs.orchestration_v2_create_trigger)
+    if TYPE_CHECKING:
+        # The descriptor's ParamSpec drops overloads; a generic function keeps them.
+        create_trigger = _as_method(orchestration_v2_create_trigger)
+    else:
+        create_trigger = _Operation(lambda: _funcs.orchestration_v2_create_trigger)
     create_workflow = _Operation(lambda: _funcs.orchestration_v2_create_workflow)
     delete_trigger = _Operation(lambda: _funcs.orchestration_v2_delete_trigger)
     delete_workflow = _Operation(lambda: _funcs.orchestration_v2_delete_workflow)
@@ -104,6 +138,10 @@ class SDK:
         self._owns_core = core is None
         self.core = core if core is not None else SDKCore(**settings)
         self.orchestration = Orchestration(self.core)
+
+    #: ``formance_orch.wait_for_instance`` bound to this SDK's core. It is here rather
+    #: than under ``orchestration.v2`` because it is not an API operation but a loop of them.
+    wait_for_instance = _Operation(lambda: _waiting.wait_for_instance)
 
     async def aclose(self) -> None:
         """Close the core, if this SDK created it."""

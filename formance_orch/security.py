@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, overload
 
 import attrs
 
@@ -34,6 +35,11 @@ __all__ = ["BearerToken", "Security", "SecurityLike", "TokenProvider"]
 
 #: The token endpoint of a Formance stack, relative to the server URL.
 DEFAULT_TOKEN_PATH = "/api/auth/oauth/token"
+
+#: The environment variables ``Security.from_env()`` reads.
+CLIENT_ID_ENV = "FORMANCE_CLIENT_ID"
+CLIENT_SECRET_ENV = "FORMANCE_CLIENT_SECRET"
+TOKEN_URL_ENV = "FORMANCE_TOKEN_URL"
 
 #: A token is refreshed this many seconds before the server says it expires.
 REFRESH_MARGIN = 60.0
@@ -57,6 +63,37 @@ class Security:
             f"Security(client_id={self.client_id!r}, client_secret='***', "
             f"token_url={self.token_url!r}, scopes={self.scopes!r})"
         )
+
+    @overload
+    @classmethod
+    def from_env(
+        cls, *, optional: Literal[False] = False, scopes: tuple[str, ...] = ()
+    ) -> Security: ...
+
+    @overload
+    @classmethod
+    def from_env(cls, *, optional: bool, scopes: tuple[str, ...] = ()) -> Security | None: ...
+
+    @classmethod
+    def from_env(cls, *, optional: bool = False, scopes: tuple[str, ...] = ()) -> Security | None:
+        """Client credentials from ``FORMANCE_CLIENT_ID`` and ``FORMANCE_CLIENT_SECRET``.
+
+        ``FORMANCE_TOKEN_URL``, when set, replaces the default token endpoint.
+        Raises ``ValueError`` naming the variable that is missing or empty
+        (never showing a value). With ``optional=True``, returns None when
+        neither credential variable is set (for a server without
+        authentication, such as a local emulator); one without the other is
+        still an error.
+        """
+        client_id = os.environ.get(CLIENT_ID_ENV, "")
+        client_secret = os.environ.get(CLIENT_SECRET_ENV, "")
+        if optional and not client_id and not client_secret:
+            return None
+        for name, value in ((CLIENT_ID_ENV, client_id), (CLIENT_SECRET_ENV, client_secret)):
+            if not value:
+                raise ValueError(f"the environment variable {name} is not set (or is empty)")
+        token_url = os.environ.get(TOKEN_URL_ENV) or None
+        return cls(client_id, client_secret, token_url=token_url, scopes=scopes)
 
 
 @attrs.frozen(repr=False)

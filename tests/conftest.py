@@ -13,6 +13,24 @@ from tests.support import FakeClock, RecordingServer
 CLIENT_SECRET = "s3cr3t-client-secret-value"
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, visibly, when the contract tests could not run (even with ``-q``)."""
+    from tests.contract import MISSING, SPEC
+
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if MISSING in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_sep("-", "contract tests skipped", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} tests that check requests and responses against the OpenAPI "
+            f"contract were skipped: {SPEC} does not exist (it lives in ../shared/reference "
+            "beside the checkout; set FORMANCE_ORCH_CONTRACT to point elsewhere)."
+        )
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[RecordingServer]:
     recording = RecordingServer()

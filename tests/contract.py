@@ -7,6 +7,7 @@ absent, ``contract()`` skips the calling test.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,17 @@ from referencing.jsonschema import DRAFT4
 
 from tests.support import API, Recorded
 
-SPEC = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "orchestration-v2.openapi.yaml"
+#: Where the contract is: ``../shared/reference`` beside the checkout, unless
+#: ``$FORMANCE_ORCH_CONTRACT`` names another file.
+SPEC = Path(
+    os.environ.get("FORMANCE_ORCH_CONTRACT")
+    or Path(__file__).resolve().parents[2]
+    / "shared"
+    / "reference"
+    / "orchestration-v2.openapi.yaml"
 )
+#: The start of every skip reason for a missing contract (counted at the end of the run).
+MISSING = "the OpenAPI contract is not available"
 _BASE = "urn:orchestration-v2"
 
 
@@ -177,5 +186,5 @@ def contract() -> Contract:
     """The contract, or skip the test when ``../shared`` is not there."""
     loaded = _load()
     if loaded is None:
-        pytest.skip(f"the OpenAPI contract is not available at {SPEC}")
+        pytest.skip(f"{MISSING} at {SPEC}")
     return loaded

@@ -136,3 +136,12 @@ def test_the_sdk_never_imports_the_emulator(module: str) -> None:
     loaded = modules_after(f"import {module}")
 
     assert not {name for name in loaded if name.startswith("formance_orch.emulator")}
+
+
+def test_wait_for_instance_loads_nothing_until_called() -> None:
+    loaded = modules_after("from formance_orch import wait_for_instance, WaitTimeoutError")
+
+    assert "formance_orch.waiting" in loaded
+    assert "aiohttp" not in loaded
+    assert not {name for name in loaded if name.startswith("formance_orch.models")}
+    assert not {name for name in loaded if name.startswith("formance_orch.funcs")}

@@ -112,20 +112,20 @@ async def test_empty_next_with_has_more_is_the_same_error(server, core) -> None:
         await collect(paginate(orchestration_v2_list_instances, core), [])
 
 
-async def test_max_items_stops_early_and_sizes_the_page(server, core) -> None:
+async def test_take_stops_early_and_sizes_the_page(server, core) -> None:
     server.reply(page_reply(["a", "b"], "c2"), page_reply(["c", "d"], "c3"))
 
-    items = [item.id async for item in paginate(orchestration_v2_list_instances, core, max_items=3)]
+    items = [item.id async for item in paginate(orchestration_v2_list_instances, core).take(3)]
 
     assert items == ["a", "b", "c"]
     assert server.requests[0].query == {"pageSize": "3"}
     assert len(server.requests) == 2
 
 
-async def test_max_items_keeps_an_explicit_page_size(server, core) -> None:
+async def test_take_keeps_an_explicit_page_size(server, core) -> None:
     server.reply(page_reply(["a", "b"], None))
 
-    async for _ in paginate(orchestration_v2_list_instances, core, max_items=5000, page_size=2):
+    async for _ in paginate(orchestration_v2_list_instances, core, page_size=2).take(5000):
         pass
 
     assert server.requests[0].query == {"pageSize": "2"}
@@ -133,9 +133,45 @@ async def test_max_items_keeps_an_explicit_page_size(server, core) -> None:
 
 @pytest.mark.parametrize("max_items", [0, -1, True, 1.5])
 async def test_bad_max_items(server, core, max_items) -> None:
+    everything = paginate(orchestration_v2_list_instances, core)
     with pytest.raises(InvalidRequestError, match="max_items"):
-        await collect(paginate(orchestration_v2_list_instances, core, max_items=max_items), [])
+        everything.take(max_items)
     assert server.requests == []
+
+
+async def test_take_starts_afresh_and_leaves_the_original_whole(server, core) -> None:
+    server.reply(page_reply(["a"], "c1"), page_reply(["a", "b"], "c2"), page_reply(["c"], None))
+    everything = paginate(orchestration_v2_list_instances, core)
+
+    first = [item.id async for item in everything.take(1)]
+    rest = [item.id async for item in everything]
+
+    assert first == ["a"]
+    assert rest == ["a", "b", "c"]
+    assert [r.query for r in server.requests] == [{"pageSize": "1"}, {}, {"cursor": "c2"}]
+
+
+async def test_positional_path_ids_are_passed_again(server, core) -> None:
+    first = {"pageSize": 1, "hasMore": True, "next": "n2", "data": [occurrence_json()]}
+    last = {"pageSize": 1, "hasMore": False, "data": [occurrence_json(id="occ-2")]}
+    server.reply(Reply(json={"cursor": first}), Reply(json={"cursor": last}))
+
+    ids = [o.id async for o in paginate(orchestration_v2_list_triggers_occurrences, core, "t-1")]
+
+    assert ids == ["occ-1", "occ-2"]
+    assert server.requests[1].raw_path == f"{API}/v2/triggers/t-1/occurrences?cursor=n2"
+
+
+async def test_aclose_stops_paging_early(server, core) -> None:
+    server.reply(page_reply(["a", "b"], "c2"), page_reply(["c"], None))
+    items = paginate(orchestration_v2_list_instances, core)
+
+    assert (await anext(items)).id == "a"
+    await items.aclose()
+
+    with pytest.raises(StopAsyncIteration):
+        await anext(items)
+    assert len(server.requests) == 1
 
 
 async def test_a_failed_page_raises_its_error_after_the_items_before(server, core) -> None:

@@ -192,14 +192,18 @@ async def test_trigger_test_with_null_filter(server, core) -> None:
     assert tested.variables == {}
 
 
-async def test_run_and_wait_returns_the_failed_instance(server, core) -> None:
-    failed = instance_json("i-1", error="stage 0: insufficient funds")
-    server.reply(Reply(status=201, json={"data": failed}))
+async def test_run_and_wait_answers_with_the_instance_still_running(server, core) -> None:
+    # wait=true does not wait (REAL-SERVER §4): the answer comes once the run is set up,
+    # still running, and the instance's own error is never in it. wait_for_instance waits.
+    running = instance_json("i-1", terminated=False, status=None)
+    del running["terminatedAt"]
+    server.reply(Reply(status=201, json={"data": running}))
 
     result = await orchestration_v2_run_workflow(core, "wf", wait=True)
 
     assert isinstance(result, Ok)
-    assert result.value.error == "stage 0: insufficient funds"
+    assert not result.value.terminated
+    assert result.value.error is None
     assert server.requests[0].query == {"wait": "true"}
     assert server.requests[0].json == {}
 

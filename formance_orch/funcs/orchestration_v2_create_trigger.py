@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from formance_orch._operation import Body, Operation, Param, Response
 from formance_orch.core import RequestOptions, SDKCore
@@ -32,6 +32,28 @@ _OPERATION = Operation(
 )
 
 
+@overload
+async def orchestration_v2_create_trigger(
+    core: SDKCore,
+    *,
+    event: str,
+    workflow_id: str,
+    filter: str | None = None,
+    vars: Mapping[str, Any] | None = None,
+    name: str | None = None,
+    options: RequestOptions | None = None,
+) -> Result[V2Trigger, OperationError]: ...
+
+
+@overload
+async def orchestration_v2_create_trigger(
+    core: SDKCore,
+    *,
+    trigger: V2TriggerData | Mapping[str, Any],
+    options: RequestOptions | None = None,
+) -> Result[V2Trigger, OperationError]: ...
+
+
 async def orchestration_v2_create_trigger(
     core: SDKCore,
     *,
@@ -47,7 +69,9 @@ async def orchestration_v2_create_trigger(
 
     ``vars`` maps the run's variables to expressions over the event. The
     trigger can also be passed whole as ``trigger`` (a ``V2TriggerData`` or
-    its JSON as a mapping). Not retried on server errors by default.
+    its JSON as a mapping), and then alone: type checkers see two signatures,
+    one with ``event`` and ``workflow_id`` required, one with ``trigger``.
+    Not retried on server errors by default.
     """
     fields = {
         "event": event,

@@ -32,10 +32,11 @@ async def orchestration_v2_run_workflow(
 ) -> Result[V2WorkflowInstance, OperationError]:
     """Start an instance of a workflow, with string ``variables`` for its stages.
 
-    With ``wait=True`` the server answers only once the instance has ended
-    (its ``error`` is set if it failed): give such calls a ``timeout`` in
-    ``options`` long enough for the whole workflow. Not retried on server
-    errors by default, since the server may have started it.
+    The answer is the instance just started, usually still running. ``wait``
+    is sent as ``?wait=true``, but the real server does not wait for the run
+    to end (nor show its ``error``): follow it with
+    ``formance_orch.wait_for_instance``. Not retried on server errors by
+    default, since the server may have started it.
     """
     body = {} if variables is None else variables
     query = {"wait": wait}
