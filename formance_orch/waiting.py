@@ -34,8 +34,8 @@ from formance_orch.result import Err, Ok, ResponseMeta, Result
 if TYPE_CHECKING:
     from formance_orch.core import RequestOptions, SDKCore
     from formance_orch.errors import OperationError
-    from formance_orch.models.instances import V2StageStatus, V2WorkflowInstance
     from formance_orch.models.history import StageInput
+    from formance_orch.models.instances import V2WorkflowInstance
 
 __all__ = ["equal_jitter", "wait_for_instance"]
 
@@ -105,12 +105,12 @@ async def wait_for_instance(
             return Ok(instance, _total(meta, attempts, clock.monotonic() - started))
         running = _running_stage(instance)
         if until_waiting_for is not None and running is not None:
-            if running.stage not in inputs:
+            if running not in inputs:
                 learned = await _learn_inputs(core, instance_id, inputs, poll)
                 if isinstance(learned, Err):
                     return learned
                 attempts += learned.meta.attempts
-            if _waited_event(inputs.get(running.stage)) == until_waiting_for:
+            if _waited_event(inputs.get(running)) == until_waiting_for:
                 return Ok(instance, _total(meta, attempts, clock.monotonic() - started))
         remaining = deadline - clock.monotonic()
         if remaining <= 0:
@@ -179,10 +179,15 @@ def _total(last: ResponseMeta, attempts: int, elapsed: float) -> ResponseMeta:
     return ResponseMeta(last.status, last.headers, attempts, elapsed)
 
 
-def _running_stage(instance: V2WorkflowInstance) -> V2StageStatus | None:
-    """The stage started last, if it has not ended."""
+def _running_stage(instance: V2WorkflowInstance) -> int | None:
+    """The number of the stage started last, if it has not ended.
+
+    The contract types stage numbers as any JSON number; a number that is not
+    an integer names no stage the history endpoints can be asked about.
+    """
     if instance.status and instance.status[-1].terminated_at is None:
-        return instance.status[-1]
+        number = instance.status[-1].stage
+        return number if isinstance(number, int) else None
     return None
 
 
@@ -234,12 +239,11 @@ async def _timed_out(
     from formance_orch.retries import RetryConfig
 
     message = f"instance {instance.id!r} has not ended after {timeout:g} s"
-    running = _running_stage(instance)
-    if running is None:
+    number = _running_stage(instance)
+    if number is None:
         return WaitTimeoutError(
             f"{message}; no stage is running", timeout=timeout, instance=instance
         )
-    number = running.stage
     once = attrs.evolve(options or RequestOptions(), retries=RetryConfig.none())
     if number not in inputs:
         await _learn_inputs(core, instance.id, inputs, once)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from formance_orch import Ok, SDKCore
+from formance_orch import Ok
 from formance_orch.emulator import Emulator
 from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v2_create_workflow
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow

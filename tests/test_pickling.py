@@ -11,6 +11,7 @@ import importlib
 import pickle
 import pkgutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -28,8 +29,10 @@ from formance_orch.errors import (
     RequestTimeoutError,
     ResponseValidationError,
     UnexpectedResponseError,
+    WaitTimeoutError,
 )
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
+from formance_orch.models.instances import V2WorkflowInstance
 from formance_orch.pagination import PaginationError
 from formance_orch.wire import WireFormatError
 from tests.support import Reply, instance_json
@@ -64,6 +67,22 @@ SAMPLES: dict[type[FormanceError], Callable[[], FormanceError]] = {
     AuthenticationError: lambda: AuthenticationError("refused", status=401, body="no"),
     PaginationError: lambda: PaginationError("loop", cursor="c1", pages=3),
     WireFormatError: lambda: WireFormatError(path="$.stage", reason="expected a number"),
+    WaitTimeoutError: lambda: WaitTimeoutError(
+        "instance 'i-1' has not ended after 5 s; stage 0 is retrying CreateTransaction",
+        timeout=5.0,
+        instance=V2WorkflowInstance(
+            id="i-1",
+            workflow_id="wf-1",
+            created_at=datetime(2024, 9, 23, 10, 0, tzinfo=UTC),
+            updated_at=datetime(2024, 9, 23, 10, 0, tzinfo=UTC),
+            terminated=False,
+        ),
+        stage=0,
+        activity="CreateTransaction",
+        attempt=7,
+        last_failure="insufficient funds",
+        next_execution=datetime(2024, 9, 23, 10, 1, tzinfo=UTC),
+    ),
 }
 
 
