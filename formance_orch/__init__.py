@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from formance_orch.security import BearerToken as BearerToken
     from formance_orch.security import Security as Security
     from formance_orch.security import TokenProvider as TokenProvider
+    from formance_orch.sync import SyncCore as SyncCore
+    from formance_orch.sync import SyncSDK as SyncSDK
 
 #: Which module defines each public name.
 _WHERE = {
@@ -75,6 +77,8 @@ _WHERE = {
     "BearerToken": "security",
     "Security": "security",
     "TokenProvider": "security",
+    "SyncCore": "sync",
+    "SyncSDK": "sync",
 }
 
 __all__ = ["__version__", *sorted(_WHERE)]
