@@ -232,6 +232,8 @@ def test_settings_are_checked_at_once_and_secrets_stay_out_of_repr() -> None:
         SyncCore(server_url="ftp://example.com")
     with pytest.raises(ValueError, match="timeout"):
         SyncSDK(timeout=0)
+    with pytest.raises(TypeError, match="session"):
+        SyncCore(session=None)  # an aiohttp session belongs to one loop: not the portal's
 
     with SyncSDK(server_url="http://localhost", security=SECURITY) as sdk:
         text = repr(sdk)

@@ -126,3 +126,18 @@ def test_exit_with_unclosed_cores_neither_hangs_nor_warns(threaded) -> None:
     assert state["collected_thread_alive"] is False
     assert len(state["threads"]) == 1
     assert threaded.abandoned.wait(TIMEOUT)  # exit closed the kept core, cancelling its call
+
+
+def test_the_script_example_runs() -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FORMANCE_")}
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "examples/sync_script.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "an unknown instance is a 404" in done.stderr  # logging writes to stderr

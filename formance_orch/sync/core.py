@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypedDict, TypeVar, Unpack
 
 from formance_orch.sync._portal import Portal
 
@@ -38,8 +38,9 @@ class SyncSettings(TypedDict, total=False):
 class SyncCore:
     """An ``SDKCore`` for synchronous code: ``core.call(operation, *args, **kwargs)``.
 
-    Takes ``SDKCore``'s settings (all but ``session``: an aiohttp session
-    belongs to one event loop). The async core runs on an event loop in a
+    Takes ``SDKCore``'s settings (``server_url``, ``security``, ``retries``,
+    ``timeout``, ``hooks``, ``clock``), all but ``session``: an aiohttp
+    session belongs to one event loop. The async core runs on an event loop in a
     daemon thread, started by the first call; every thread that uses this
     object shares that core, so its token cache, connection pool, retries
     and hooks (hooks run on that thread). ``close()``, or the end of a
@@ -50,24 +51,10 @@ class SyncCore:
 
     __slots__ = ("__weakref__", "_portal")
 
-    def __init__(
-        self,
-        *,
-        server_url: str | None = None,
-        security: SecurityLike | None = None,
-        retries: RetryConfig | None = None,
-        timeout: float = 30.0,
-        hooks: Hooks | None = None,
-        clock: Clock | None = None,
-    ) -> None:
-        settings = {
-            "server_url": server_url,
-            "security": security,
-            "retries": retries,
-            "timeout": timeout,
-            "hooks": hooks,
-            "clock": clock,
-        }
+    def __init__(self, **settings: Unpack[SyncSettings]) -> None:
+        unknown = settings.keys() - SyncSettings.__optional_keys__
+        if unknown:
+            raise TypeError(f"SyncCore got unexpected settings: {', '.join(sorted(unknown))}")
         self._portal = Portal(settings)
 
     def call(
