@@ -4,6 +4,8 @@
 
 * sequential ``get_instance``: µs per call through ``SyncSDK`` and through
   ``await SDK(...)``; target: SyncSDK at most 1.4x, and the µs it adds;
+  also the CPU time this process spends per call (all its threads), which
+  a busy machine distorts much less than wall time: the hand-off's own cost;
 * 8 threads sharing one ``SyncSDK`` against the async SDK with 8 calls in
   flight: calls/s; target: SyncSDK at least 0.6x.
 
@@ -138,27 +140,30 @@ def measure(
     keys = ["async", *clients]
     samples: dict[str, dict[str, list[float]]] = {
         "sequential_us": {key: [] for key in keys},
+        "sequential_cpu_us": {key: [] for key in keys},
         "threads_per_s": {key: [] for key in keys},
     }
 
-    def sample(key: str, calls: int, thread_calls: int) -> tuple[float, float]:
+    def sample(key: str, calls: int, thread_calls: int) -> tuple[float, float, float]:
         gc.collect()
+        cpu = time.process_time()  # every thread of this process: the portal's too
         if key == "async":
-            return (
-                baseline.sequential(ids, calls),
-                baseline.in_flight(ids, thread_calls, THREADS),
-            )
-        get = clients[key][0]
-        return sequential(get, ids, calls), threaded(get, ids, thread_calls, THREADS)
+            latency = baseline.sequential(ids, calls)
+        else:
+            latency = sequential(clients[key][0], ids, calls)
+        cpu_us = (time.process_time() - cpu) / calls * 1e6
+        if key == "async":
+            return latency, cpu_us, baseline.in_flight(ids, thread_calls, THREADS)
+        return latency, cpu_us, threaded(clients[key][0], ids, thread_calls, THREADS)
 
     try:
         for key in keys:  # warm-up: tokens, connection pools, code paths
             sample(key, 200, 640)
         for rep in range(reps):
             for key in keys[rep % len(keys) :] + keys[: rep % len(keys)]:
-                latency, throughput = sample(key, sequential_calls, thread_calls)
-                samples["sequential_us"][key].append(latency)
-                samples["threads_per_s"][key].append(throughput)
+                found = sample(key, sequential_calls, thread_calls)
+                for measure, value in zip(samples, found, strict=True):
+                    samples[measure][key].append(value)
     finally:
         baseline.close()
         for _, close in clients.values():
@@ -175,7 +180,8 @@ def _paired(
 
 def relations(samples: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, Any]]:
     """Per client: latency ratio and added µs, throughput ratio (median, min, max of pairs)."""
-    seq, thr = samples["sequential_us"], samples["threads_per_s"]
+    seq, cpu = samples["sequential_us"], samples["sequential_cpu_us"]
+    thr = samples["threads_per_s"]
     found: dict[str, dict[str, Any]] = {}
     for key in seq:
         if key == "async":
@@ -183,6 +189,7 @@ def relations(samples: dict[str, dict[str, list[float]]]) -> dict[str, dict[str,
         found[key] = {
             "sequential_ratio": _paired(seq[key], seq["async"], lambda a, b: a / b),
             "added_us": _paired(seq[key], seq["async"], lambda a, b: a - b),
+            "added_cpu_us": _paired(cpu[key], cpu["async"], lambda a, b: a - b),
             "threads_ratio": _paired(thr[key], thr["async"], lambda a, b: a / b),
         }
     found["sync"]["met"] = {
@@ -220,6 +227,13 @@ def table(found: dict[str, Any]) -> str:
         added = _spread(rel[key]["added_us"], " us", 0)
         target = _verdict(rel, key, "sequential", f"<= {SEQUENTIAL_TARGET}x")
         lines.append(f"| | {_title(key)} | {_cell(values)} | {ratio}, +{added} | {target} |")
+    for key, values in samples["sequential_cpu_us"].items():
+        if key == "async":
+            title = "CPU of this process per sequential call, us"
+            lines.append(f"| {title} | async SDK | {_cell(values)} | - | - |")
+            continue
+        added = _spread(rel[key]["added_cpu_us"], " us", 0)
+        lines.append(f"| | {_title(key)} | {_cell(values)} | +{added} | - |")
     for key, values in samples["threads_per_s"].items():
         if key == "async":
             title = f"get_instance, {THREADS} threads (async: {THREADS} in flight), calls/s ^"

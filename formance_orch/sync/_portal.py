@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import os
 import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Call", "Portal"]
 
-#: How long interpreter exit waits for each portal to close its session.
+#: How long interpreter exit waits, in all, for unclosed portals to close their sessions.
 EXIT_GRACE_SECONDS = 2.0
 
 _names = itertools.count(1)
@@ -179,9 +180,10 @@ def _after_fork_in_child() -> None:
 
 
 def _close_all_at_exit() -> None:
-    """Close the clients nobody closed (their sessions too); never wait long for one."""
+    """Close the clients nobody closed (their sessions too), waiting a bounded time in all."""
+    deadline = time.monotonic() + EXIT_GRACE_SECONDS
     for portal in list(_portals):
-        portal.close(wait=EXIT_GRACE_SECONDS)
+        portal.close(wait=max(0.0, deadline - time.monotonic()))
 
 
 atexit.register(_close_all_at_exit)
