@@ -291,11 +291,13 @@ def test_pagination_misuse_and_closed_cores_answer_invalid_request(make_sync) ->
 
     (result,) = pages(orchestration_v2_list_instances, core)
     (misuse,) = pages(orchestration_v2_list_instances)
+    (other_method,) = pages(core.call)
 
     assert isinstance(result, Err)
     assert isinstance(result.error, InvalidRequestError)
     assert isinstance(misuse, Err)
     assert "SyncCore" in str(misuse.error)
+    assert isinstance(other_method, Err)
     with pytest.raises(InvalidRequestError, match="closed"):
         list(paginate(orchestration_v2_list_instances, core))
     with pytest.raises(InvalidRequestError, match="max_items"):
@@ -450,6 +452,15 @@ def test_32_threads_share_one_core_and_one_token(threaded, make_sync) -> None:
 
 
 # --- imports ----------------------------------------------------------------------------------
+
+
+def test_the_sync_package_exports_lazily_and_knows_its_names() -> None:
+    import formance_orch.sync
+
+    assert set(formance_orch.sync.__all__) <= set(dir(formance_orch.sync))
+    assert formance_orch.sync.SyncCore is SyncCore
+    with pytest.raises(AttributeError):
+        formance_orch.sync.does_not_exist  # noqa: B018
 
 
 def test_the_sync_api_imports_nothing_heavy_until_used() -> None:

@@ -106,7 +106,9 @@ def _operation_and_core(
     func: Any, core: Any
 ) -> tuple[Callable[..., Awaitable[Any]], SyncCore] | Err[InvalidRequestError]:
     if core is None and inspect.ismethod(func) and isinstance(func.__self__, SyncCore):
-        return inspect.unwrap(func.__func__), func.__self__  # a SyncSDK method
+        operation = inspect.unwrap(func.__func__)
+        if operation is not func.__func__:  # a SyncSDK method wraps its operation
+            return operation, func.__self__
     if isinstance(core, SyncCore):
         return func, core
     message = "pass a list operation and a SyncCore, or a SyncSDK method alone"
