@@ -5,7 +5,8 @@
 * sequential ``get_instance``: µs per call through ``SyncSDK`` and through
   ``await SDK(...)``; target: SyncSDK at most 1.4x, and the µs it adds;
   also the CPU time this process spends per call (all its threads), which
-  a busy machine distorts much less than wall time: the hand-off's own cost;
+  a busy machine distorts much less than wall time;
+* the hand-off alone: ``SyncCore.call`` of a coroutine that returns at once;
 * 8 threads sharing one ``SyncSDK`` against the async SDK with 8 calls in
   flight: calls/s; target: SyncSDK at least 0.6x.
 
@@ -164,11 +165,28 @@ def measure(
                 found = sample(key, sequential_calls, thread_calls)
                 for measure, value in zip(samples, found, strict=True):
                     samples[measure][key].append(value)
+        samples["hand_off_us"] = {"sync": [hand_off(url, sequential_calls) for _ in range(reps)]}
     finally:
         baseline.close()
         for _, close in clients.values():
             close()
     return {"samples": samples, "relations": relations(samples), "threads": THREADS}
+
+
+def hand_off(url: str, calls: int) -> float:
+    """Microseconds per ``SyncCore.call`` of a coroutine that returns at once: the portal alone."""
+    from formance_orch import SyncCore
+    from formance_orch.result import Ok
+
+    async def nothing(core: Any) -> Ok[None]:
+        return Ok(None)
+
+    with SyncCore(server_url=url) as core:
+        core.call(nothing)  # starts the thread
+        started = time.perf_counter()
+        for _ in range(calls):
+            core.call(nothing)
+        return (time.perf_counter() - started) / calls * 1e6
 
 
 def _paired(
@@ -234,6 +252,9 @@ def table(found: dict[str, Any]) -> str:
             continue
         added = _spread(rel[key]["added_cpu_us"], " us", 0)
         lines.append(f"| | {_title(key)} | {_cell(values)} | +{added} | - |")
+    title = "hand-off alone: SyncCore.call of a coroutine that returns at once, us"
+    hand_off_cell = _cell(samples["hand_off_us"]["sync"])
+    lines.append(f"| {title} | SyncSDK (portal) | {hand_off_cell} | - | - |")
     for key, values in samples["threads_per_s"].items():
         if key == "async":
             title = f"get_instance, {THREADS} threads (async: {THREADS} in flight), calls/s ^"
