@@ -48,14 +48,6 @@ NAMES = sorted(name.removeprefix("orchestration_v2_") for name in OPERATIONS)
 
 
 @pytest.fixture
-def threaded() -> Iterator[ThreadedServer]:
-    server = ThreadedServer()
-    server.start()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def make_sync(threaded: ThreadedServer) -> Iterator[Callable[..., SyncCore]]:
     """Build SyncCores against ``threaded``; all are closed afterwards."""
     cores: list[SyncCore] = []

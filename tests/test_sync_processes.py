@@ -12,25 +12,14 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.sync_support import ThreadedServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60  # seconds; only reached if something hangs
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fork and SIGINT are POSIX")
-
-
-@pytest.fixture
-def threaded() -> Iterator[ThreadedServer]:
-    server = ThreadedServer()
-    server.start()
-    yield server
-    server.close()
 
 
 class Child:
