@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import itertools
 import statistics
@@ -146,16 +147,17 @@ def measure(
     }
 
     def sample(key: str, calls: int, thread_calls: int) -> tuple[float, float, float]:
+        if key == "async":
+            one_by_one = functools.partial(baseline.sequential, ids)
+            together = functools.partial(baseline.in_flight, ids, thread_calls, THREADS)
+        else:
+            one_by_one = functools.partial(sequential, clients[key][0], ids)
+            together = functools.partial(threaded, clients[key][0], ids, thread_calls, THREADS)
         gc.collect()
         cpu = time.process_time()  # every thread of this process: the portal's too
-        if key == "async":
-            latency = baseline.sequential(ids, calls)
-        else:
-            latency = sequential(clients[key][0], ids, calls)
+        latency = one_by_one(calls)
         cpu_us = (time.process_time() - cpu) / calls * 1e6
-        if key == "async":
-            return latency, cpu_us, baseline.in_flight(ids, thread_calls, THREADS)
-        return latency, cpu_us, threaded(clients[key][0], ids, thread_calls, THREADS)
+        return latency, cpu_us, together()
 
     try:
         for key in keys:  # warm-up: tokens, connection pools, code paths
