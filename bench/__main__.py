@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
 
     import asyncio
 
-    from bench import measures, report
+    from bench import measures, report, sync_measures
 
     args = _parse(argv)
     settings = _settings(args)
@@ -162,6 +162,7 @@ def main(argv: list[str]) -> int:
     print(f"bench server pid {server.pid} at {url}; client pinned to core 0: {pinned}", flush=True)
     try:
         found = asyncio.run(_in_process(url, server.pid, settings))
+        sync_found = sync_measures.measure(url, found["ids"], settings)
         print("in-process measures done; imports and peak RSS next", flush=True)
         titles: dict[str, str] = found["titles"]
         samples = found["samples"]
@@ -184,6 +185,8 @@ def main(argv: list[str]) -> int:
     bare = measures.summary(import_samples["bare"])
     print()
     print(report.table(results, titles))
+    print()
+    print(sync_measures.table(sync_found))
     print()
     print(
         f"import: bare `python -c pass` {bare['median']:.3f} s, {modules['bare']} modules; "
@@ -226,6 +229,7 @@ def main(argv: list[str]) -> int:
             "server_busy_concurrent": found["server_busy"],
             "peak_rss_runs": rss,
             "targets": verdicts,
+            "sync": sync_found,
             "elapsed_s": elapsed,
         },
     )

@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from formance_orch.wire import from_wire as from_wire
     from formance_orch.wire import to_json as to_json
     from formance_orch.wire import to_wire as to_wire
+    from formance_orch.sync import SyncCore as SyncCore
+    from formance_orch.sync import SyncSDK as SyncSDK
 
 #: Which module defines each public name.
 _WHERE = {
@@ -89,6 +91,8 @@ _WHERE = {
     "to_json": "wire",
     "to_wire": "wire",
     "wait_for_instance": "waiting",
+    "SyncCore": "sync",
+    "SyncSDK": "sync",
 }
 
 __all__ = ["__version__", *sorted(_WHERE)]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from formance_orch import RetryConfig, SDKCore, Security
 from tests.support import FakeClock, RecordingServer
+from tests.sync_support import ThreadedServer
 
 CLIENT_SECRET = "s3cr3t-client-secret-value"
 
@@ -68,3 +69,12 @@ async def make_core(
 def core(make_core: Callable[..., SDKCore]) -> SDKCore:
     """A core with OAuth2 client credentials against the recording server."""
     return make_core(security=Security(client_id="client-1", client_secret=CLIENT_SECRET))
+
+
+@pytest.fixture
+def threaded() -> Iterator[ThreadedServer]:
+    """A server on a loop in its own thread, for synchronous calls (which block this one)."""
+    server = ThreadedServer()
+    server.start()
+    yield server
+    server.close()

@@ -65,7 +65,7 @@ GRAPH = {name: runtime_imports(name) for name in MODULES}
 FLOORS = (
     (
         "operations and helpers",
-        r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages|\.wire|\.waiting|\.emulator(\..*)?)?",
+        r"formance_orch(\.funcs(\..*)?|\.sdk|\.pagination|\.stages|\.wire|\.waiting|\.sync(\..*)?|\.emulator(\..*)?)?",
     ),
     ("request path", r"formance_orch\.(_operation|_send|_decode)"),
     (

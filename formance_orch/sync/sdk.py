@@ -1,0 +1,152 @@
+"""``SyncSDK``: the class facade for synchronous code.
+
+    with SyncSDK(server_url="https://acme.formance.cloud", security=Security(...)) as sdk:
+        match sdk.orchestration.v2.get_instance("inst-1"):
+            case Ok(value=instance): ...
+
+Each method is the async operation of the same name run through the SDK's
+``SyncCore``: same arguments (without ``core``), same ``Result``, no
+``await``. As in the async facade, a method's module is imported the first
+time it is used.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Awaitable, Callable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    ParamSpec,
+    TypeVar,
+    Unpack,
+    cast,
+    overload,
+)
+
+from formance_orch import funcs as _funcs
+from formance_orch.sync.core import SyncCore, SyncSettings
+
+if TYPE_CHECKING:
+    from formance_orch.core import SDKCore
+    from formance_orch.errors import InvalidRequestError
+    from formance_orch.result import Result
+
+__all__ = ["SyncOrchestrationV2", "SyncSDK"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
+
+AsyncOperation = Callable[Concatenate["SDKCore", P], Awaitable["Result[T, E]"]]
+
+
+@functools.cache
+def _sync_twin(operation: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """``operation`` as a plain function of a ``SyncCore``; it keeps its name, doc and signature."""
+
+    @functools.wraps(operation)
+    def method(core: SyncCore, /, *args: Any, **kwargs: Any) -> Any:
+        return core.call(operation, *args, **kwargs)
+
+    return method
+
+
+class _SyncOperation(Generic[P, T, E]):
+    """A facade method: finds its operation on first use and binds it to the ``SyncCore``."""
+
+    __slots__ = ("_find", "_name")
+
+    def __init__(self, find: Callable[[], AsyncOperation[P, T, E]]) -> None:
+        self._find = find
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _SyncOperation[P, T, E]: ...
+
+    @overload
+    def __get__(
+        self, instance: SyncOrchestrationV2, owner: type
+    ) -> Callable[P, Result[T, E | InvalidRequestError]]: ...
+
+    def __get__(
+        self, instance: SyncOrchestrationV2 | None, owner: type
+    ) -> _SyncOperation[P, T, E] | Callable[P, Result[T, E | InvalidRequestError]]:
+        if instance is None:
+            return self
+        # A bound method: help() and inspect.signature() show the operation's own arguments.
+        bound = types.MethodType(_sync_twin(self._find()), instance.core)
+        instance.__dict__[self._name] = bound  # later lookups skip this descriptor
+        return cast("Callable[P, Result[T, E | InvalidRequestError]]", bound)
+
+
+class SyncOrchestrationV2:
+    """The Orchestration v2 operations, run through one ``SyncCore``."""
+
+    def __init__(self, core: SyncCore) -> None:
+        self.core = core
+
+    cancel_event = _SyncOperation(lambda: _funcs.orchestration_v2_cancel_event)
+    create_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_create_trigger)
+    create_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_create_workflow)
+    delete_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_delete_trigger)
+    delete_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_delete_workflow)
+    get_instance = _SyncOperation(lambda: _funcs.orchestration_v2_get_instance)
+    get_instance_history = _SyncOperation(lambda: _funcs.orchestration_v2_get_instance_history)
+    get_instance_stage_history = _SyncOperation(
+        lambda: _funcs.orchestration_v2_get_instance_stage_history
+    )
+    get_server_info = _SyncOperation(lambda: _funcs.orchestration_v2_get_server_info)
+    get_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_get_workflow)
+    list_instances = _SyncOperation(lambda: _funcs.orchestration_v2_list_instances)
+    list_triggers = _SyncOperation(lambda: _funcs.orchestration_v2_list_triggers)
+    list_triggers_occurrences = _SyncOperation(
+        lambda: _funcs.orchestration_v2_list_triggers_occurrences
+    )
+    list_workflows = _SyncOperation(lambda: _funcs.orchestration_v2_list_workflows)
+    read_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_read_trigger)
+    run_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_run_workflow)
+    send_event = _SyncOperation(lambda: _funcs.orchestration_v2_send_event)
+    test_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_test_trigger)
+
+
+class SyncOrchestration:
+    """The Orchestration API's versions; only ``v2`` is supported."""
+
+    def __init__(self, core: SyncCore) -> None:
+        self.v2 = SyncOrchestrationV2(core)
+
+
+class SyncSDK:
+    """A ``SyncCore`` and the operations bound to it: ``sdk.orchestration.v2.<operation>(...)``.
+
+    Takes the same settings as ``SyncCore`` (and builds one, which it
+    closes), or an existing ``core`` (which it leaves to its owner to close).
+    """
+
+    def __init__(self, core: SyncCore | None = None, /, **settings: Unpack[SyncSettings]) -> None:
+        if core is not None and settings:
+            raise TypeError("pass either a core or settings for a new one, not both")
+        self._owns_core = core is None
+        self.core = core if core is not None else SyncCore(**settings)
+        self.orchestration = SyncOrchestration(self.core)
+
+    def close(self) -> None:
+        """Close the core, if this SDK created it (from any thread)."""
+        if self._owns_core:
+            self.core.close()
+
+    def __enter__(self) -> SyncSDK:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SyncSDK({self.core!r})"
