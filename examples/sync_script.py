@@ -2,7 +2,7 @@
 
 Runs against ``$FORMANCE_SERVER_URL`` when it is set (with
 ``FORMANCE_CLIENT_ID`` / ``FORMANCE_CLIENT_SECRET``), otherwise against the
-demo's stand-in server, started on a loop in a background thread.
+local emulator, started on a loop in a background thread.
 Ctrl-C at any point stops the call in flight and exits.
 """
 
@@ -15,13 +15,9 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from demo_server import running_stand_in
 
 from formance_orch import APIError, Err, Ok, Security, SyncSDK
+from formance_orch.emulator import Emulator
 from formance_orch.sync import paginate
 
 log = logging.getLogger("sync-script")
@@ -49,8 +45,9 @@ def main(server_url: str, security: Security) -> int:
             log.info("instance %s: %d stage(s) started", detail.id, len(detail.status))
 
         match v2.get_instance("no-such-instance"):
-            case Err(error=APIError(status=404)):
-                log.info("as expected, an unknown instance is a 404")
+            case Err(error=APIError(status=404 | 500)):
+                # The real server answers 500 INTERNAL "Instance not found" here.
+                log.info("as expected, an unknown instance is an API error")
             case other:
                 log.error("unexpected answer for an unknown instance: %s", other)
                 return 1
@@ -58,14 +55,14 @@ def main(server_url: str, security: Security) -> int:
 
 
 @contextmanager
-def stand_in_in_a_thread() -> Iterator[str]:
-    """Only for trying this script without a server: the demo's stand-in, in a thread."""
+def emulator_in_a_thread() -> Iterator[str]:
+    """Only for trying this script without a server: the local emulator, in a thread."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    serving = running_stand_in()
+    serving = Emulator(clients={"demo": "demo-secret-value"})
     try:
-        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result()
+        yield asyncio.run_coroutine_threadsafe(serving.__aenter__(), loop).result().url
     finally:
         asyncio.run_coroutine_threadsafe(serving.__aexit__(None, None, None), loop).result()
         loop.call_soon_threadsafe(loop.stop)
@@ -79,9 +76,9 @@ def run() -> int:
         client_id = os.environ.get("FORMANCE_CLIENT_ID", "")
         secret = os.environ.get("FORMANCE_CLIENT_SECRET", "")
         return main(url, Security(client_id=client_id, client_secret=secret))
-    with stand_in_in_a_thread() as stand_in_url:
-        log.info("no FORMANCE_SERVER_URL: using a stand-in server at %s", stand_in_url)
-        return main(stand_in_url, Security(client_id="demo", client_secret="demo-secret"))
+    with emulator_in_a_thread() as emulator_url:
+        log.info("no FORMANCE_SERVER_URL: using the emulator at %s", emulator_url)
+        return main(emulator_url, Security(client_id="demo", client_secret="demo-secret-value"))
 
 
 if __name__ == "__main__":

@@ -44,14 +44,14 @@ if TYPE_CHECKING:
     from formance_orch.security import BearerToken as BearerToken
     from formance_orch.security import Security as Security
     from formance_orch.security import TokenProvider as TokenProvider
+    from formance_orch.sync import SyncCore as SyncCore
+    from formance_orch.sync import SyncSDK as SyncSDK
     from formance_orch.waiting import wait_for_instance as wait_for_instance
     from formance_orch.wire import WireFormatError as WireFormatError
     from formance_orch.wire import from_json as from_json
     from formance_orch.wire import from_wire as from_wire
     from formance_orch.wire import to_json as to_json
     from formance_orch.wire import to_wire as to_wire
-    from formance_orch.sync import SyncCore as SyncCore
-    from formance_orch.sync import SyncSDK as SyncSDK
 
 #: Which module defines each public name.
 _WHERE = {

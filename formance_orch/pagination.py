@@ -139,8 +139,7 @@ class Paginator(AsyncIterator[T]):
         needed. Raises ``InvalidRequestError`` unless ``max_items`` is a
         positive int.
         """
-        if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
-            raise InvalidRequestError("max_items must be a positive int", parameter="max_items")
+        check_max_items(max_items)
         kwargs = {"page_size": min(max_items, _MAX_PAGE_SIZE), **self._kwargs}
         return Paginator(self._func, self._args, kwargs, max_items)
 
@@ -168,6 +167,12 @@ class Paginator(AsyncIterator[T]):
                     remaining -= 1
                     if remaining == 0:
                         return
+
+
+def check_max_items(max_items: object) -> None:
+    """Raise ``InvalidRequestError`` unless ``max_items`` is a positive int (internal)."""
+    if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
+        raise InvalidRequestError("max_items must be a positive int", parameter="max_items")
 
 
 def _following_params(

@@ -86,7 +86,8 @@ def test_a_program_names_no_server_and_runs_itself(block: Block) -> None:
     assert "://" not in block.code  # the server comes from $FORMANCE_SERVER_URL
     assert "acme" not in block.code
     assert "client_secret=" not in block.code  # credentials come from the environment
-    assert block.code.rstrip().endswith("asyncio.run(main())")
+    # An async program, or a synchronous one (SyncSDK).
+    assert block.code.rstrip().endswith(("asyncio.run(main())", "\nmain()"))
 
 
 @pytest.fixture(scope="module")

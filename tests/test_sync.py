@@ -208,6 +208,18 @@ def test_facade_calls_on_the_wire(threaded) -> None:
     assert threaded.requests[1].query == {"pageSize": "3"}
 
 
+def test_wait_for_instance_runs_through_the_sync_sdk(threaded) -> None:
+    with SyncSDK(server_url=threaded.url, security=SECURITY) as sdk:
+        ended = sdk.wait_for_instance("inst-3", timeout=5)
+        refused = sdk.wait_for_instance("", timeout=5)
+
+    assert ended.unwrap().terminated
+    assert ended.unwrap().id == "inst-3"
+    assert [seen.path for seen in threaded.requests] == [f"{API}/v2/instances/inst-3"]
+    assert isinstance(refused, Err)
+    assert isinstance(refused.error, InvalidRequestError)
+
+
 def test_an_sdk_on_a_given_core_leaves_it_open(threaded, make_sync) -> None:
     core = make_sync()
 
@@ -257,10 +269,10 @@ def test_paginate_follows_cursors_as_the_async_one_does(threaded, make_sync) -> 
     assert sync_requests == [{"pageSize": "2"}, {"cursor": "2"}, {"cursor": "4"}]
 
 
-def test_pages_and_max_items_with_facade_methods(threaded) -> None:
+def test_pages_and_take_with_facade_methods(threaded) -> None:
     with SyncSDK(server_url=threaded.url, security=SECURITY) as sdk:
         results = list(pages(sdk.orchestration.v2.list_instances, page_size=2))
-        first = list(paginate(sdk.orchestration.v2.list_instances, max_items=3))
+        first = list(paginate(sdk.orchestration.v2.list_instances).take(3))
 
     assert [type(result) for result in results] == [Ok, Ok, Ok]
     assert [item.id for result in results for item in result.unwrap().data] == ITEMS
@@ -294,7 +306,7 @@ def test_pagination_misuse_and_closed_cores_answer_invalid_request(make_sync) ->
     with pytest.raises(InvalidRequestError, match="closed"):
         list(paginate(orchestration_v2_list_instances, core))
     with pytest.raises(InvalidRequestError, match="max_items"):
-        list(paginate(orchestration_v2_list_instances, core, max_items=0))
+        paginate(orchestration_v2_list_instances, core).take(0)
 
 
 # --- closing ----------------------------------------------------------------------------------

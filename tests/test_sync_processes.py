@@ -129,4 +129,4 @@ def test_the_script_example_runs() -> None:
     )
 
     assert done.returncode == 0, done.stderr
-    assert "an unknown instance is a 404" in done.stderr  # logging writes to stderr
+    assert "an unknown instance is an API error" in done.stderr  # logging writes to stderr

@@ -21,6 +21,7 @@ from typing import (
     Concatenate,
     Generic,
     ParamSpec,
+    Protocol,
     TypeVar,
     Unpack,
     cast,
@@ -28,11 +29,15 @@ from typing import (
 )
 
 from formance_orch import funcs as _funcs
+from formance_orch import waiting as _waiting
 from formance_orch.sync.core import SyncCore, SyncSettings
 
 if TYPE_CHECKING:
     from formance_orch.core import SDKCore
     from formance_orch.errors import InvalidRequestError
+    from formance_orch.funcs.orchestration_v2_create_trigger import (
+        orchestration_v2_create_trigger,
+    )
     from formance_orch.result import Result
 
 __all__ = ["SyncOrchestrationV2", "SyncSDK"]
@@ -44,6 +49,14 @@ E = TypeVar("E", bound=BaseException)
 AsyncOperation = Callable[Concatenate["SDKCore", P], Awaitable["Result[T, E]"]]
 
 
+if TYPE_CHECKING:
+
+    def _as_sync_method(
+        function: Callable[Concatenate[SDKCore, P], Awaitable[Result[T, E]]],
+    ) -> Callable[Concatenate[Any, P], Result[T, E | InvalidRequestError]]:
+        """How type checkers see a sync facade method: the function, core bound, no await."""
+
+
 @functools.cache
 def _sync_twin(operation: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
     """``operation`` as a plain function of a ``SyncCore``; it keeps its name, doc and signature."""
@@ -53,6 +66,10 @@ def _sync_twin(operation: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
         return core.call(operation, *args, **kwargs)
 
     return method
+
+
+class _HasSyncCore(Protocol):
+    core: SyncCore
 
 
 class _SyncOperation(Generic[P, T, E]):
@@ -72,11 +89,11 @@ class _SyncOperation(Generic[P, T, E]):
 
     @overload
     def __get__(
-        self, instance: SyncOrchestrationV2, owner: type
+        self, instance: _HasSyncCore, owner: type
     ) -> Callable[P, Result[T, E | InvalidRequestError]]: ...
 
     def __get__(
-        self, instance: SyncOrchestrationV2 | None, owner: type
+        self, instance: _HasSyncCore | None, owner: type
     ) -> _SyncOperation[P, T, E] | Callable[P, Result[T, E | InvalidRequestError]]:
         if instance is None:
             return self
@@ -93,7 +110,11 @@ class SyncOrchestrationV2:
         self.core = core
 
     cancel_event = _SyncOperation(lambda: _funcs.orchestration_v2_cancel_event)
-    create_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_create_trigger)
+    if TYPE_CHECKING:
+        # The descriptor's ParamSpec drops overloads; a generic function keeps them.
+        create_trigger = _as_sync_method(orchestration_v2_create_trigger)
+    else:
+        create_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_create_trigger)
     create_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_create_workflow)
     delete_trigger = _SyncOperation(lambda: _funcs.orchestration_v2_delete_trigger)
     delete_workflow = _SyncOperation(lambda: _funcs.orchestration_v2_delete_workflow)
@@ -136,6 +157,11 @@ class SyncSDK:
         self._owns_core = core is None
         self.core = core if core is not None else SyncCore(**settings)
         self.orchestration = SyncOrchestration(self.core)
+
+    #: ``formance_orch.wait_for_instance`` run through this SDK's core (blocking the
+    #: calling thread, never the portal's loop); as on ``SDK``, not under
+    #: ``orchestration.v2``, because it is a loop of calls rather than an API operation.
+    wait_for_instance = _SyncOperation(lambda: _waiting.wait_for_instance)
 
     def close(self) -> None:
         """Close the core, if this SDK created it (from any thread)."""

@@ -13,7 +13,12 @@ from typing import assert_type, reveal_type
 
 from formance_orch import SyncCore, SyncSDK
 from formance_orch import funcs as f
-from formance_orch.errors import InvalidRequestError, NoContentOperationError, OperationError
+from formance_orch.errors import (
+    InvalidRequestError,
+    NoContentOperationError,
+    OperationError,
+    WaitTimeoutError,
+)
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from formance_orch.funcs.orchestration_v2_list_instances import orchestration_v2_list_instances
 from formance_orch.models.common import CursorPage
@@ -22,6 +27,7 @@ from formance_orch.models.triggers import V2Trigger
 from formance_orch.pagination import PaginationError
 from formance_orch.result import Err, Ok, Result
 from formance_orch.sync import pages, paginate
+from formance_orch.sync.pagination import Paginator
 
 sdk = SyncSDK(server_url="http://localhost")
 v2 = sdk.orchestration.v2
@@ -80,15 +86,20 @@ assert_type(
     Result[None, NoContentOperationError],
 )
 assert_type(
-    paginate(orchestration_v2_list_instances, core, running=True), Iterator[V2WorkflowInstance]
+    paginate(orchestration_v2_list_instances, core, running=True), Paginator[V2WorkflowInstance]
 )
-assert_type(paginate(v2.list_triggers, max_items=10), Iterator[V2Trigger])
+assert_type(paginate(v2.list_triggers).take(10), Paginator[V2Trigger])
+assert_type(next(paginate(v2.list_triggers, page_size=10)), V2Trigger)
 assert_type(
     pages(orchestration_v2_list_instances, core),
     Iterator[
         Ok[CursorPage[V2WorkflowInstance]]
         | Err[OperationError | PaginationError | InvalidRequestError]
     ],
+)
+assert_type(
+    SyncSDK(core).wait_for_instance("inst-1", timeout=30),
+    Result[V2WorkflowInstance, OperationError | WaitTimeoutError],
 )
 with SyncSDK(core) as shared:
     assert_type(shared, SyncSDK)
@@ -113,7 +124,10 @@ core.call(orchestration_v2_list_instances, page_size="2")  # E: arg-type
 core.call(v2.get_instance, "inst-1")  # E: call-arg, arg-type
 SyncCore(timeout="5")  # E: arg-type
 SyncSDK(session=None)  # E: call-arg
-paginate(orchestration_v2_get_instance, core)  # E: arg-type
+paginate(orchestration_v2_get_instance, core)  # E: call-overload
+paginate(orchestration_v2_list_instances, core, workflw_id="wf-1")  # E: call-arg, arg-type
+paginate(v2.list_instances, page_size="big")  # E: call-overload
+pages(v2.list_triggers, nam="x")  # E: call-overload
 
 
 async def awaits() -> None:
