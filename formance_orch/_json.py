@@ -42,23 +42,32 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
 
     With ``exact_numbers``, floats are ``JSONFloat``: floats that keep their
     literal, so integral amounts written in exponent form decode exactly.
-    Raises ``ValueError`` when ``body`` is not JSON.
+    Raises ``ValueError`` when ``body`` is not JSON, or is nested too deeply
+    to parse.
     """
-    if exact_numbers:
-        return json.loads(body, parse_float=_json_float)
-    if _orjson is not None:
+    if _orjson is not None and not exact_numbers:
         try:
             return _orjson.loads(body)
         except _orjson.JSONDecodeError:
-            pass  # orjson rejects integers beyond 64 bits: the stdlib keeps them exact
-    return json.loads(body)
+            pass  # beyond 64-bit integers or 1024 levels: the stdlib decides
+    try:
+        if exact_numbers:
+            return json.loads(body, parse_float=_json_float)
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 def dumps(value: Any, *, default: Callable[[Any], Any] | None = None) -> bytes:
     """Compact UTF-8 JSON; ``default`` converts what JSON has no type for.
 
-    Raises ``TypeError`` or ``ValueError`` (NaN, infinities) on bad input.
+    Raises ``TypeError`` or ``ValueError`` on bad input (NaN, infinities, lone
+    surrogates, nesting too deep to encode).
     """
-    return json.dumps(
-        value, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=default
-    ).encode()
+    try:
+        text = json.dumps(
+            value, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=default
+        )
+    except RecursionError:
+        raise ValueError("the value is nested too deeply") from None
+    return text.encode()
