@@ -9,7 +9,7 @@ optional field sometimes absent.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from formance_orch import _serde
 from formance_orch.models import activities, common, history, instances, triggers, workflows
+from tests.agreement import agree, json_values, mutate, timestamps
 from tests.contract import contract
 
 EXTRA = "x-extra-"
@@ -61,31 +62,7 @@ MODELS: dict[str, Any] = {
     "V2ListWalletsResponse": activities.V2ListWalletsResponse,
 }
 
-json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
 big_ints = st.integers(min_value=0, max_value=2**128) | st.sampled_from([2**64, 10**30, 0])
-offsets = st.sampled_from(
-    [UTC, timezone(timedelta(hours=2)), timezone(-timedelta(hours=5, minutes=30))]
-)
-
-
-@st.composite
-def timestamps(draw: st.DrawFn) -> str:
-    moment = draw(st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2200, 1, 1)))
-    offset = draw(offsets)
-    nanos = draw(st.integers(0, 999_999_999))
-    text = moment.replace(microsecond=0, tzinfo=offset).isoformat()
-    head, _, zone = text.rpartition("+") if "+" in text[19:] else text.rpartition("-")
-    sign = "+" if "+" in text[19:] else "-"
-    if zone == "00:00" and draw(st.booleans()):
-        return f"{head}.{nanos:09d}Z"
-    return f"{head}.{nanos:09d}{sign}{zone}"
 
 
 class Generator:
@@ -235,49 +212,17 @@ def test_the_mapping_covers_every_schema_the_operations_use() -> None:
     assert set(MODELS) <= schemas
 
 
-def _slots(value: Any) -> list[tuple[Any, Any]]:
-    """Every (container, key) in a JSON value, to replace one of them."""
-    found: list[tuple[Any, Any]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.append((value, key))
-            found += _slots(item)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.append((value, index))
-            found += _slots(item)
-    return found
-
-
-replacements = (
-    json_values | st.floats(allow_nan=False) | st.just("2024-01-01T00:00:00") | timestamps()
-)
-
-
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_the_fast_and_the_detailed_converter_agree(name: str) -> None:
     """The hot path's generated functions accept and build exactly what cattrs' do."""
     spec = contract().spec
     model = MODELS[name]
     strategy = Generator(spec).strategy(spec["components"]["schemas"][name])
-    detailed = _serde._detailed_converter()
 
     @ROUND_TRIP
     @given(strategy, st.data())
-    def agree(data: Any, draw: st.DataObject) -> None:
-        slots = _slots(data)
-        if slots:
-            container, key = draw.draw(st.sampled_from(slots))
-            container[key] = draw.draw(replacements)
-        outcomes = []
-        for converter in (_serde.converter, detailed):
-            try:
-                outcomes.append(("ok", converter.structure(data, model)))
-            except Exception as exc:  # noqa: BLE001 - comparing outcomes
-                outcomes.append(("error", type(exc).__name__))
-        fast, slow = outcomes
-        assert fast[0] == slow[0], (fast, slow)
-        if fast[0] == "ok":
-            assert fast[1] == slow[1]
+    def fast_and_detailed_agree(data: Any, draw: st.DataObject) -> None:
+        mutate(data, draw)
+        agree(data, model)
 
-    agree()
+    fast_and_detailed_agree()
