@@ -272,9 +272,9 @@ class ClientCredentialsAuthenticator:
         # Not shield(): a waiter that gives up or is cancelled leaves the fetch to the others.
         done, _ = await asyncio.wait((task,), timeout=wait)
         if not done:
+            # This caller's own bound: the shared request goes on for the others.
             raise AuthenticationError(
-                f"no token from {self._token_url} within {wait} s "
-                "(the token request goes on for the other callers)",
+                f"the token endpoint {self._token_url} did not answer within {wait} s",
                 url=self._token_url,
             )
         if task.cancelled():
@@ -365,7 +365,7 @@ class ClientCredentialsAuthenticator:
 def _log_token_request(url: str, started: float, clock: Clock, outcome: str) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         elapsed_ms = (clock.monotonic() - started) * 1000
-        logger.debug("POST %s (token request) -> %s in %.1f ms", url, outcome, elapsed_ms)
+        logger.debug("POST %s (token request): %s after %.1f ms", url, outcome, elapsed_ms)
 
 
 def _refusal(
