@@ -98,12 +98,13 @@ class Param:
     def encode(self, value: Any) -> str:
         """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
         self.check(value)
+        # The plain value of a subclass (a str-valued enum member, say): never its own __str__.
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, int):
-            return str(int(value))
+            return int.__repr__(value)
         try:
-            return _encode_segment(str(value))
+            return _encode_segment(str.__str__(value))
         except UnicodeEncodeError:
             raise self._invalid("must be valid Unicode text (it holds a lone surrogate)") from None
 

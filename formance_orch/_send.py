@@ -19,6 +19,7 @@ network failure; cancellation and exceptions raised by hooks propagate.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
@@ -53,6 +54,9 @@ __all__ = ["Call", "OperationSpec", "send"]
 logger = logging.getLogger("formance_orch")
 
 _NO_HEADERS: Mapping[str, str] = {}
+
+#: Bodies larger than this are handed to aiohttp as a stream (it warns about larger bytes).
+_LARGE_BODY = 1024 * 1024
 
 
 class OperationSpec(Protocol):
@@ -241,12 +245,82 @@ async def _send_handling_auth(call: Call) -> Ok[Any] | Err[FormanceError]:
 async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
     """One attempt: authenticate, call the hooks, one HTTP exchange, classify and decode.
 
-    Every ``Err`` it returns has been redacted: hooks, logs and callers only
-    ever see errors without secrets.
+    Every ``Err`` it returns has been redacted first: hooks, logs and callers
+    only ever see errors without secrets.
     """
     call.attempts += 1
     core = call.core
-    result = await _exchange(call)
+    op = call.op
+    result: Ok[Any] | Err[FormanceError] | None = None
+    authorization = call.authorization = core.cached_authorization()
+    try:
+        if authorization is None:
+            authorization = call.authorization = await core.fetch_authorization(call.timeout.total)
+    except AuthenticationError as auth_error:
+        call.failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
+        result = Err(auth_error, call.meta(0, _NO_HEADERS))
+    except InvalidRequestError as refused:  # the core closed while the token was fetched
+        call.failure = Failure.FINAL
+        result = Err(refused, call.meta(0, _NO_HEADERS))
+    if result is None:
+        headers = call.headers
+        if authorization is not None:
+            headers = {**headers, "Authorization": authorization}
+        hooks = core.hooks
+        if hooks.before_request:
+            headers = dict(headers)
+            await call_hooks(hooks.before_request, call.hook_context(), headers)
+        try:
+            # Acquired last, with no await before the request: it cannot close in between.
+            session = core.session()
+        except InvalidRequestError as refused:
+            call.failure = Failure.FINAL
+            result = Err(refused, call.meta(0, _NO_HEADERS))
+    if result is None:
+        url = call.url
+        data: bytes | io.BytesIO | None = call.data
+        if call.data is not None and len(call.data) > _LARGE_BODY:
+            # Written in chunks, yielding to the loop between them (a fresh stream per attempt).
+            data = io.BytesIO(call.data)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            sent_at = core.clock.monotonic()
+            _log_request(call, headers)
+        try:
+            async with session.request(
+                op.method,
+                url,
+                headers=headers,
+                data=data,
+                timeout=call.timeout,
+                skip_auto_headers=op.skip_auto_headers,
+            ) as response:
+                status = response.status
+                response_headers: Mapping[str, str] = response.headers
+                body = await read_body(response, call.max_response_bytes)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            error, call.failure = _transport_error(exc, call)
+            result = Err(error, call.meta(0, _NO_HEADERS))
+        except asyncio.CancelledError:
+            if _cancelled_by_caller(session):
+                raise
+            call.failure = Failure.FINAL
+            closed = APIConnectionError(
+                f"{op.method} {where(url)}: the session closed before the request was sent",
+                sent=False,
+                url=where(url),
+            )
+            result = Err(closed, call.meta(0, _NO_HEADERS))
+        else:
+            meta = call.meta(status, response_headers)
+            if debug:
+                _log_response(call, status, sent_at, body)
+            if body is None:
+                call.failure = Failure.FINAL
+                result = Err(too_large(meta, call.max_response_bytes), meta)
+            else:
+                call.failure = Failure.FINAL if 200 <= status < 300 else Failure.STATUS
+                result = result_of(op.response, meta, body)
     if isinstance(result, Err):
         result = call.redacted(result)
     hooks = core.hooks
@@ -258,70 +332,14 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
     return result
 
 
-async def _exchange(call: Call) -> Ok[Any] | Err[FormanceError]:
-    """Authenticate, call the ``before_request`` hooks, then one HTTP exchange."""
-    core = call.core
-    op = call.op
-    authorization = call.authorization = core.cached_authorization()
-    try:
-        if authorization is None:
-            authorization = call.authorization = await core.fetch_authorization(call.timeout.total)
-        headers = call.headers
-        if authorization is not None:
-            headers = {**headers, "Authorization": authorization}
-        hooks = core.hooks
-        if hooks.before_request:
-            headers = dict(headers)
-            await call_hooks(hooks.before_request, call.hook_context(), headers)
-        # Acquired last, with no await before the request: the session cannot close in between.
-        session = core.session()
-    except AuthenticationError as auth_error:
-        call.failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
-        return Err(auth_error, call.meta(0, _NO_HEADERS))
-    except InvalidRequestError as refused:
-        call.failure = Failure.FINAL
-        return Err(refused, call.meta(0, _NO_HEADERS))
-    url = call.url
-    debug = logger.isEnabledFor(logging.DEBUG)
-    if debug:
-        sent_at = core.clock.monotonic()
-        _log_request(call, headers)
-    try:
-        async with session.request(
-            op.method,
-            url,
-            headers=headers,
-            data=call.data,
-            timeout=call.timeout,
-            skip_auto_headers=op.skip_auto_headers,
-        ) as response:
-            status = response.status
-            response_headers: Mapping[str, str] = response.headers
-            body = await read_body(response, call.max_response_bytes)
-    except (TimeoutError, aiohttp.ClientError) as exc:
-        error, call.failure = _transport_error(exc, call)
-        return Err(error, call.meta(0, _NO_HEADERS))
-    except asyncio.CancelledError:
-        # aiohttp cancels the requests waiting for a connection when its session closes;
-        # only a cancellation of this task itself is the caller's.
-        task = asyncio.current_task()
-        if (task is not None and task.cancelling()) or not session.closed:
-            raise
-        call.failure = Failure.FINAL
-        closed = APIConnectionError(
-            f"{op.method} {where(url)}: the session closed before the request was sent",
-            sent=False,
-            url=where(url),
-        )
-        return Err(closed, call.meta(0, _NO_HEADERS))
-    meta = call.meta(status, response_headers)
-    if debug:
-        _log_response(call, status, sent_at, body)
-    if body is None:
-        call.failure = Failure.FINAL
-        return Err(too_large(meta, call.max_response_bytes), meta)
-    call.failure = Failure.FINAL if 200 <= status < 300 else Failure.STATUS
-    return result_of(op.response, meta, body)
+def _cancelled_by_caller(session: aiohttp.ClientSession) -> bool:
+    """Whether a ``CancelledError`` is the caller's, not aiohttp's.
+
+    aiohttp cancels the requests waiting for a free connection when its
+    session closes; only a cancellation of the task itself is the caller's.
+    """
+    task = asyncio.current_task()
+    return (task is not None and task.cancelling() > 0) or not session.closed
 
 
 def _log_request(call: Call, headers: Mapping[str, str]) -> None:
@@ -382,5 +400,7 @@ def _transport_error(exc: BaseException, call: Call) -> tuple[FormanceError, Fai
     else:
         reason = f"{method} {url} failed: {type(exc).__name__}: {exc}"
         error, failure = APIConnectionError(reason, sent=True, url=url), Failure.BROKEN
-    error.__cause__ = exc
+    # A ClientResponseError holds the request's headers, Authorization included (its repr
+    # shows them): its message is in ours, the exception itself is not kept.
+    error.__cause__ = None if isinstance(exc, aiohttp.ClientResponseError) else exc
     return error, failure

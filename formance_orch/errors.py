@@ -104,10 +104,22 @@ def snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:
 
 
 def shown(value: object, limit: int = 60) -> str:
-    """``repr(value)`` for a message: cut when long; integers too long to print are described."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return f"an int of {value.bit_length()} bits"
-    text = repr(value)
+    """``repr(value)`` for a message: cut when long; integers too long to print are described.
+
+    Never raises: ``str`` and ``int`` subclasses are shown as the plain value,
+    and an object whose ``repr`` fails by its type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 64:
+            return f"an int of {value.bit_length()} bits"
+        text = int.__repr__(value)
+    elif isinstance(value, str):
+        text = str.__repr__(value)
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001 - the caller's object: describe it by its type
+            text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else f"{text[:limit]}..."
 
 
@@ -299,7 +311,9 @@ class APIConnectionError(FormanceError):
 
     ``sent`` is False when the failure happened before the request left (the
     server cannot have acted on it). ``url`` is where the request went
-    (scheme, host, port and path). The original exception is ``__cause__``.
+    (scheme, host, port and path). The original exception is ``__cause__``
+    (except aiohttp's ``ClientResponseError``, which holds the request's
+    headers: only its message is kept).
     """
 
     def __init__(self, message: str, *, sent: bool, url: str | None = None) -> None:

@@ -78,7 +78,7 @@ class RecordingServer:
         self.token_arrived = asyncio.Event()
         self._arrived = asyncio.Event()
         self._release = asyncio.Event()
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post(TOKEN_PATH, self._token)
         app.router.add_route("*", API + "/v2/instances/{instance_id}", self._api)
         app.router.add_route("*", "/{tail:.*}", self._api)

@@ -142,6 +142,16 @@ async def test_run_variables_with_non_string_keys_are_refused(server, core) -> N
     assert_refused(result, "variables")
 
 
+async def test_a_body_over_a_mebibyte_is_sent_whole_and_without_warnings(server, core) -> None:
+    server.reply(Reply(json={"data": {}}))
+    payload = {"blob": "x" * (3 * 1024 * 1024)}
+
+    result = await orchestration_v2_test_trigger(core, "trg", payload=payload)
+
+    assert isinstance(result, Ok), result
+    assert server.requests[0].json == payload
+
+
 # --- 4. per-call headers --------------------------------------------------------------------
 
 

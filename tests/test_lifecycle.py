@@ -50,6 +50,24 @@ async def test_aclose_ends_calls_in_flight_and_sends_nothing_more(server, make_c
     gc.collect()  # an unclosed session would warn here, and fail the suite
 
 
+async def test_aclose_ends_calls_queued_for_a_connection(server, make_core) -> None:
+    core: SDKCore = make_core()
+    gate = asyncio.Event()
+    server.reply(Reply(json={"data": instance_json()}, gate=gate))
+    # aiohttp opens at most 100 connections: the other calls wait for one.
+    calls = [
+        asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}")) for n in range(130)
+    ]
+    await server.received(100)
+
+    await core.aclose()
+    results = await asyncio.gather(*calls)
+    gate.set()
+
+    assert all(isinstance(result, Err) for result in results), results
+    assert len(server.requests) == 100
+
+
 class GatedClock(FakeClock):
     """Virtual time whose sleeps wait until the test lets them end."""
 
