@@ -1,14 +1,27 @@
-"""Shared fixtures: a recording server on loopback, a virtual clock, cores."""
+"""Shared fixtures: a recording server on loopback, a virtual clock, cores.
+
+Also the figures the proof suites (``tests/proof.py``) print at the end of a run.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from formance_orch import RetryConfig, SDKCore, Security
+from tests import proof
 from tests.support import FakeClock, RecordingServer
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = proof.FIGURES.lines()
+    if lines:
+        terminalreporter.section("reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
 
 CLIENT_SECRET = "s3cr3t-client-secret-value"
 
@@ -50,3 +63,35 @@ async def make_core(
 def core(make_core: Callable[..., SDKCore]) -> SDKCore:
     """A core with OAuth2 client credentials against the recording server."""
     return make_core(security=Security(client_id="client-1", client_secret=CLIENT_SECRET))
+
+
+@pytest.fixture
+async def fuzz_server() -> AsyncIterator[proof.FuzzServer]:
+    """The proof suites' server: answers whatever ``answer`` says, keeps only the last request."""
+    fuzzing = proof.FuzzServer()
+    await fuzzing.start()
+    yield fuzzing
+    await fuzzing.close()
+
+
+@pytest.fixture
+def secret_watch() -> Iterator[proof.SecretWatch]:
+    """DEBUG logging on for the SDK, aiohttp's client and asyncio; the test checks every record.
+
+    The watch is a filter on those loggers that keeps each record's text and
+    drops the record: pytest's own capture would keep every record of a long run.
+    """
+    import logging
+
+    watch = proof.SecretWatch()
+    loggers = [logging.getLogger(name) for name in proof.SecretWatch.WATCHED]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addFilter(watch)
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield watch
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeFilter(watch)
+            logger.setLevel(level)
