@@ -1,4 +1,4 @@
-"""What the proof suites share: their scale, their figures, a fuzzing server, leak and secret checks.
+"""What the proof suites share: scale, figures, a fuzzing server, leak and secret checks.
 
 The proof suites (``tests/test_proof_*.py``, marker ``proof``) run at two
 scales, chosen by ``$FORMANCE_PROOF``: ``ci`` (the default: modest counts, so
@@ -22,8 +22,8 @@ from typing import Any
 
 import attrs
 from aiohttp import web
-from hypothesis import HealthCheck, settings
 from aiohttp.test_utils import TestServer
+from hypothesis import HealthCheck, settings
 from multidict import CIMultiDict
 
 from formance_orch import Err, Ok

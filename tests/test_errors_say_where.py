@@ -1,4 +1,4 @@
-"""Errors that say where and why: URLs, token failures told apart, logs, redaction that reads well."""
+"""Errors that say where and why: URLs, token failures told apart, logs, readable redaction."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from formance_orch.errors import REDACTED, redact
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from formance_orch.funcs.orchestration_v2_test_trigger import orchestration_v2_test_trigger
 from tests.conftest import CLIENT_SECRET
-from tests.support import Reply, instance_json, refused_url
+from tests.support import Reply, refused_url
 
 NO_RETRY = RequestOptions(retries=RetryConfig.none())
 

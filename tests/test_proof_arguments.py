@@ -57,7 +57,7 @@ BASE: dict[str, dict[str, Any]] = {
 }
 
 
-class Colour(str, enum.Enum):
+class Colour(str, enum.Enum):  # noqa: UP042 - not a StrEnum: its str() must differ
     """A str-valued enum: its str() is not its value, its value is what must be sent."""
 
     RED = "red/1"

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from formance_orch import Err, Ok, RetryConfig, SDKCore, Security
 from tests import proof
-from tests.agreement import mutate
+from tests.agreement import json_values, mutate
 from tests.proof import ECHO, FIGURES, SETTINGS, Answer
 from tests.test_operations import CASES, IDS, Case
 
@@ -34,8 +34,7 @@ TIMEOUT = 0.3
 def status_table() -> list[int]:
     # Informational answers make aiohttp wait for a final one, until the timeout: keep them rare.
     common = [200, 201, 204, 400, 401, 404, 409, 429, 500, 502, 503, 504]
-    table = [200] + common * 20 + list(range(200, 600)) + [100, 101, 102, 103, 199] + [200]
-    return table
+    return [200] + common * 20 + list(range(200, 600)) + [100, 101, 102, 103, 199] + [200]
 
 
 statuses = st.sampled_from(status_table())
@@ -113,18 +112,7 @@ def bodies(draw: st.DrawFn, case: Case) -> bytes:
         whole = draw(contract_shaped(case))
         return whole[: draw(st.integers(0, max(len(whole) - 1, 0)))]
     if kind == "json":
-        return json.dumps(
-            draw(
-                st.recursive(
-                    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                    lambda inner: (
-                        st.lists(inner, max_size=3)
-                        | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-                    ),
-                    max_leaves=10,
-                )
-            )
-        ).encode()  # noqa: E501
+        return json.dumps(draw(json_values)).encode()
     if kind == "binary":
         return draw(st.binary(max_size=300))
     if kind == "empty":
