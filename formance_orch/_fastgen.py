@@ -108,13 +108,20 @@ def make_structure_fn(
         return None
     types_ = _field_types(cls)
     scope: dict[str, Any] = {**SCOPE, "_new": object.__new__, "_cls": origin, "_MISSING": _MISSING}
+    fields = attrs.fields(origin)
     lines = ["def structure(o, _):"]
-    for index, field in enumerate(attrs.fields(origin)):
+    for index, field in enumerate(fields):
         name, key, tp = f"f{index}", wire[field.name], types_[field.name]
-        scope[f"_set{index}"] = origin.__dict__[field.name].__set__
         lines += _read(index, name, key, tp, field, scope, hook_for)
     lines.append("  ob = _new(_cls)")
-    lines += [f"  _set{index}(ob, f{index})" for index in range(len(wire))]
+    if origin.__setattr__ is object.__setattr__:
+        # A plain slotted class: one specialised attribute store per field.
+        lines += [f"  ob.{field.name} = f{index}" for index, field in enumerate(fields)]
+    else:
+        # Frozen: its __setattr__ refuses, so fill the slots through their descriptors.
+        for index, field in enumerate(fields):
+            scope[f"_set{index}"] = origin.__dict__[field.name].__set__
+            lines.append(f"  _set{index}(ob, f{index})")
     lines.append("  return ob")
     return _compile("\n".join(lines), scope, f"structure_{origin.__name__}")
 

@@ -45,15 +45,20 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
     Raises ``ValueError`` when ``body`` is not JSON, or is nested too deeply
     to parse.
     """
-    if _orjson is not None and not exact_numbers:
-        try:
-            return _orjson.loads(body)
-        except _orjson.JSONDecodeError:
-            pass  # beyond 64-bit integers or 1024 levels: the stdlib decides
     try:
         if exact_numbers:
             return json.loads(body, parse_float=_json_float)
-        return json.loads(body)
+        if _orjson is not None:
+            try:
+                return _orjson.loads(body)
+            except _orjson.JSONDecodeError:
+                pass  # beyond 64-bit integers or 1024 levels: the stdlib decides
+        try:
+            # What json.loads does with bytes when it detects UTF-8, without the detection.
+            return json.loads(body.decode("utf-8", "surrogatepass"))
+        except ValueError:
+            # Not UTF-8 (a BOM, UTF-16 or UTF-32), or not JSON: let json decide and say why.
+            return json.loads(body)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
 

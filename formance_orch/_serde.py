@@ -216,21 +216,15 @@ def _unstructure_open_enum(_: Any) -> Callable[[Any], Any]:
     return lambda value: value.value if isinstance(value, enum.Enum) else value
 
 
-def _check_list(value: Any) -> bool:
-    """True when ``value`` is a list to convert, False for ``null``."""
-    if value is None:
-        return False
-    if value.__class__ is not list:
-        raise TypeError(f"expected an array, got {json_type(value)}")
-    return True
+_CONTAINERS: dict[type, str] = {list: "an array", dict: "an object"}
 
 
-def _check_dict(value: Any) -> bool:
-    """True when ``value`` is an object to convert, False for ``null``."""
+def _present(value: Any, container: type) -> bool:
+    """True when ``value`` is a ``list`` or ``dict`` to convert, False for ``null``."""
     if value is None:
         return False
-    if value.__class__ is not dict:
-        raise TypeError(f"expected an object, got {json_type(value)}")
+    if value.__class__ is not container:
+        raise TypeError(f"expected {_CONTAINERS[container]}, got {json_type(value)}")
     return True
 
 
@@ -259,16 +253,16 @@ def _structure_list(tp: Any, conv: cattrs.Converter) -> StructureHook:
     if conv.detailed_validation:
         return lambda value, _: (
             list(_collected(tp, enumerate(value), hook, item_type).values())
-            if _check_list(value)
+            if _present(value, list)
             else []
         )
     if item_type is Any:
-        return lambda value, _: value if _check_list(value) else []
+        return lambda value, _: value if _present(value, list) else []
 
     def structure_list(value: Any, _: Any) -> list[Any]:
         if value.__class__ is list:
             return [hook(item, item_type) for item in value]
-        _check_list(value)
+        _present(value, list)
         return []
 
     return structure_list
@@ -278,14 +272,16 @@ def _structure_dict(tp: Any, conv: cattrs.Converter) -> StructureHook:
     args = typing.get_args(tp)
     value_type: Any = args[1] if len(args) == 2 else Any
     if value_type is Any:
-        return lambda value, _: value if _check_dict(value) else {}
+        return lambda value, _: value if _present(value, dict) else {}
     hook = conv.get_structure_hook(value_type)
     if conv.detailed_validation:
         return lambda value, _: (
-            _collected(tp, value.items(), hook, value_type) if _check_dict(value) else {}
+            _collected(tp, value.items(), hook, value_type) if _present(value, dict) else {}
         )
     return lambda value, _: (
-        {key: hook(item, value_type) for key, item in value.items()} if _check_dict(value) else {}
+        {key: hook(item, value_type) for key, item in value.items()}
+        if _present(value, dict)
+        else {}
     )
 
 

@@ -91,6 +91,17 @@ async def test_error_codes_are_an_open_enum(server, core, code, expected) -> Non
     assert '"errorCode"' in error.body
 
 
+async def test_an_error_message_with_a_lone_surrogate_is_kept_not_raised(server, core) -> None:
+    body = b'{"errorCode": "VALIDATION", "errorMessage": "bad \\ud800 id"}'
+    server.reply(Reply(status=400, body=body))
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, APIError)
+    assert result.error.error_message == "bad \ud800 id"
+
+
 async def test_unknown_instance_as_500_internal(server, core) -> None:
     server.reply(Reply(status=500, json={"errorCode": "INTERNAL", "errorMessage": "not found"}))
 

@@ -100,7 +100,9 @@ def wire_object(cls: Any, depth: int) -> st.SearchStrategy[dict[str, Any]]:
     tag = getattr(origin, "WIRE_TAG", None)
     if tag is not None:
         required[tag[0]] = st.just(tag[1])
-    unknown = st.dictionaries(st.text(max_size=4).map(lambda key: "x-" + key), json_values)
+    unknown = st.dictionaries(
+        st.text(max_size=4).map(lambda key: "x-" + key), json_values, max_size=2
+    )
     capitalised = st.sets(st.sampled_from([key for key, _ in shape.any_case] or [""]))
 
     def build(known: dict[str, Any], extra: dict[str, Any], recase: set[str]) -> dict[str, Any]:
@@ -115,7 +117,10 @@ def wire_object(cls: Any, depth: int) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-AGREE = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same inputs every run, so that the check that both outcomes occur is stable.
+AGREE = settings(
+    max_examples=100, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 
 
 @pytest.mark.parametrize("name", sorted(TYPES))
@@ -124,7 +129,7 @@ def test_fast_and_detailed_converters_agree(name: str) -> None:
     accepted: list[bool] = []
 
     @AGREE
-    @given(wire(model), st.data(), st.sampled_from([None, mutate, drop_key]))
+    @given(wire(model), st.data(), st.sampled_from([None, mutate, mutate, drop_key]))
     def fast_and_detailed_agree(data: Any, draw: st.DataObject, spoil: Any) -> None:
         if spoil is not None:
             spoil(data, draw)

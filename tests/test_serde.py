@@ -109,3 +109,24 @@ def test_unstructure_uses_wire_names_and_omits_unset() -> None:
 def test_structure_functions_are_generated_once_per_type() -> None:
     first = _serde.structure_hook(V2StageStatus)
     assert _serde.structure_hook(V2StageStatus) is first
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32-be"])
+def test_json_bodies_parse_in_every_encoding_json_detects(encoding) -> None:
+    body = json.dumps({"name": "é ☃ 𝄞", "n": 2**70}, ensure_ascii=False).encode(encoding)
+    assert _json.loads(body) == {"name": "é ☃ 𝄞", "n": 2**70}
+
+
+def test_utf8_encoded_surrogates_parse_as_the_stdlib_does() -> None:
+    body = b'{"s": "a\xed\xa0\x80b"}'
+    assert _json.loads(body) == json.loads(body) == {"s": "a\ud800b"}
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b"\xff\xfe{", b'{"a": 1} x', b"\xc3("])
+def test_bodies_that_are_not_json_raise_what_json_raises(body) -> None:
+    try:
+        json.loads(body)
+    except ValueError as exc:
+        expected = type(exc)
+    with pytest.raises(expected):
+        _json.loads(body)

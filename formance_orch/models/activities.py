@@ -71,7 +71,7 @@ __all__ = [
 # --- subjects (who funds or receives a wallet movement) -----------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2LedgerAccountSubject:
     """A ledger account, as the source or destination of a wallet movement."""
 
@@ -81,7 +81,7 @@ class V2LedgerAccountSubject:
     type: Literal["ACCOUNT"] = "ACCOUNT"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WalletSubject:
     """A wallet (and optionally one of its balances) in a wallet movement."""
 
@@ -99,7 +99,7 @@ V2Subject: TypeAlias = V2LedgerAccountSubject | V2WalletSubject | dict[str, Any]
 # --- activity inputs -----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityGetAccount:
     """Input of GetAccount."""
 
@@ -107,7 +107,7 @@ class V2ActivityGetAccount:
     ledger: str = attrs.field(metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityAddAccountMetadata:
     """Input of AddAccountMetadata."""
 
@@ -116,7 +116,7 @@ class V2ActivityAddAccountMetadata:
     metadata: dict[str, str] = attrs.field(factory=dict, metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Posting:
     """One movement of a transaction: ``amount`` of ``asset`` from source to destination."""
 
@@ -126,7 +126,7 @@ class V2Posting:
     destination: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2PostTransactionScript:
     """A Numscript program and its variables."""
 
@@ -134,7 +134,7 @@ class V2PostTransactionScript:
     vars: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2PostTransaction:
     """A transaction to post: postings or a script, with metadata."""
 
@@ -145,7 +145,7 @@ class V2PostTransaction:
     reference: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityCreateTransaction:
     """Input of CreateTransaction."""
 
@@ -153,7 +153,7 @@ class V2ActivityCreateTransaction:
     data: V2PostTransaction | None = attrs.field(default=None, metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityStripeTransfer:
     """Input of StripeTransfer."""
 
@@ -165,21 +165,21 @@ class V2ActivityStripeTransfer:
     metadata: dict[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityGetPayment:
     """Input of GetPayment."""
 
     id: str = attrs.field(metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityConfirmHold:
     """Input of ConfirmHold."""
 
     id: str = attrs.field(metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2CreditWalletRequest:
     """Credit a wallet with ``amount``, funded by ``sources``."""
 
@@ -191,7 +191,7 @@ class V2CreditWalletRequest:
     timestamp: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityCreditWallet:
     """Input of CreditWallet."""
 
@@ -199,7 +199,7 @@ class V2ActivityCreditWallet:
     data: V2CreditWalletRequest | None = attrs.field(default=None, metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2DebitWalletRequest:
     """Debit a wallet by ``amount``, immediately or as a pending hold."""
 
@@ -212,7 +212,7 @@ class V2DebitWalletRequest:
     timestamp: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityDebitWallet:
     """Input of DebitWallet."""
 
@@ -220,28 +220,28 @@ class V2ActivityDebitWallet:
     data: V2DebitWalletRequest | None = attrs.field(default=None, metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityGetWallet:
     """Input of GetWallet."""
 
     id: str = attrs.field(metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityVoidHold:
     """Input of VoidHold."""
 
     id: str = attrs.field(metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ActivityListWallets:
     """Input of ListWallets."""
 
     name: str | None = attrs.field(default=None, metadata=ANY_CASE)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowInstanceHistoryStageInput:
     """Which activity ran, with what input: exactly one field is usually set.
 
@@ -285,7 +285,7 @@ class V2WorkflowInstanceHistoryStageInput:
 # --- activity outputs ----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Volume:
     """What went in and out of an account for one asset."""
 
@@ -294,7 +294,7 @@ class V2Volume:
     balance: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Account:
     """A ledger account, with its volumes per asset when requested."""
 
@@ -304,7 +304,7 @@ class V2Account:
     effective_volumes: dict[str, V2Volume] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Transaction:
     """A posted transaction."""
 
@@ -371,7 +371,7 @@ class V2Connector(enum.StrEnum):
     MONEYCORP = "MONEYCORP"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2PaymentAdjustment:
     """A change in a payment's status or amount."""
 
@@ -382,7 +382,7 @@ class V2PaymentAdjustment:
     raw: Any = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Payment:
     """A payment, as the payments service reports it."""
 
@@ -403,7 +403,7 @@ class V2Payment:
     provider: V2Connector | str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Hold:
     """Funds held on a wallet by a pending debit."""
 
@@ -414,21 +414,21 @@ class V2Hold:
     destination: V2Subject | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2AssetHolder:
     """Amounts per asset."""
 
     assets: dict[str, int] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Balances:
     """A wallet's balances (``main`` is always there)."""
 
     main: V2AssetHolder
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Wallet:
     """A wallet."""
 
@@ -439,7 +439,7 @@ class V2Wallet:
     metadata: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WalletWithBalances:
     """A wallet with its balances."""
 
@@ -451,49 +451,49 @@ class V2WalletWithBalances:
     metadata: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2AccountResponse:
     """Output of GetAccount."""
 
     data: V2Account
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2CreateTransactionResponse:
     """Output of CreateTransaction."""
 
     data: list[V2Transaction] = attrs.field(factory=list)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2PaymentResponse:
     """Output of GetPayment."""
 
     data: V2Payment
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2DebitWalletResponse:
     """Output of DebitWallet: the hold, when the debit was pending."""
 
     data: V2Hold
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2GetWalletResponse:
     """Output of GetWallet."""
 
     data: V2WalletWithBalances
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ListWalletsResponse:
     """Output of ListWallets: one page of wallets."""
 
     cursor: CursorPage[V2Wallet]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowInstanceHistoryStageOutput:
     """What the activity returned, as the service it called answered.
 
@@ -522,7 +522,7 @@ class V2WorkflowInstanceHistoryStageOutput:
     other: dict[str, Any] = attrs.field(factory=dict, metadata={"rest": True})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowInstanceHistoryStage:
     """One activity run by a stage: input, output, timing, retries."""
 

@@ -25,14 +25,14 @@ ANY_CASE = {"any_case": True}
 T = TypeVar("T")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2ServerInfo:
     """The version of the Orchestration service."""
 
     version: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Error:
     """The body of every error response.
 
@@ -46,7 +46,7 @@ class V2Error:
     details: Any = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CursorPage(Generic[T]):
     """One page of a list operation.
 
@@ -61,7 +61,7 @@ class CursorPage(Generic[T]):
     previous: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Monetary:
     """An amount of an asset. ``amount`` is exact at any size (``USD/2`` cents, ...)."""
 
@@ -69,14 +69,14 @@ class V2Monetary:
     amount: int
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class DataEnvelope(Generic[T]):
     """``{"data": ...}``: how single resources arrive (unwrapped by the SDK)."""
 
     data: T
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CursorEnvelope(Generic[T]):
     """``{"cursor": {...}}``: how pages arrive (unwrapped by the SDK)."""
 

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendWallet:
     """A wallet as the source or destination of a send (``balance`` defaults to main)."""
 
@@ -43,7 +43,7 @@ class V2StageSendWallet:
     balance: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendAccount:
     """A ledger account as the source or destination of a send."""
 
@@ -51,21 +51,21 @@ class V2StageSendAccount:
     ledger: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendSourcePayment:
     """A payment as the source of a send."""
 
     id: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendDestinationPayment:
     """A payment service provider as the destination of a send."""
 
     psp: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendSource:
     """Where a send takes funds from: one of wallet, account or payment."""
 
@@ -74,7 +74,7 @@ class V2StageSendSource:
     payment: V2StageSendSourcePayment | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSendDestination:
     """Where a send puts funds: one of wallet, account or payment."""
 
@@ -83,7 +83,7 @@ class V2StageSendDestination:
     payment: V2StageSendDestinationPayment | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageSend:
     """A send stage: move ``amount`` from ``source`` to ``destination``."""
 
@@ -96,7 +96,7 @@ class V2StageSend:
     timestamp: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageDelay:
     """A delay stage: wait for ``duration`` (Go syntax, ``1h30m``) or until ``until``."""
 
@@ -106,7 +106,7 @@ class V2StageDelay:
     duration: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageWaitEvent:
     """A stage that waits until ``event`` is sent to the instance."""
 
@@ -115,7 +115,7 @@ class V2StageWaitEvent:
     event: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2UpdateAccount:
     """Metadata to set on a ledger account."""
 
@@ -124,7 +124,7 @@ class V2UpdateAccount:
     metadata: dict[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Update:
     """An update stage: set metadata on an account."""
 
@@ -137,7 +137,7 @@ class V2Update:
 StageInput: TypeAlias = V2StageSend | V2StageDelay | V2StageWaitEvent | V2Update | dict[str, Any]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowInstanceHistory:
     """One stage of an instance, as run: its input, timing and outcome."""
 

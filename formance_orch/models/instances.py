@@ -9,7 +9,7 @@ import attrs
 __all__ = ["V2StageStatus", "V2WorkflowInstance"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2StageStatus:
     """Where one stage of an instance stands.
 
@@ -25,7 +25,7 @@ class V2StageStatus:
     temporal_run_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowInstance:
     """One run of a workflow.
 

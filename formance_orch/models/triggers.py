@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2TriggerData:
     """What defines a trigger: the event it listens to and the workflow it runs.
 
@@ -35,7 +35,7 @@ class V2TriggerData:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Trigger:
     """A registered trigger.
 
@@ -53,7 +53,7 @@ class V2Trigger:
     workflow: V2Workflow | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2TriggerOccurrence:
     """One time a trigger fired: the event, and the instance it started (or the error)."""
 
@@ -66,7 +66,7 @@ class V2TriggerOccurrence:
     error: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2TriggerTestFilter:
     """Whether a test event matched the trigger's filter, or why it could not be evaluated."""
 
@@ -74,7 +74,7 @@ class V2TriggerTestFilter:
     error: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2TriggerTestVariable:
     """The value a trigger variable took for a test event, or why it failed."""
 
@@ -82,7 +82,7 @@ class V2TriggerTestVariable:
     error: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2TriggerTest:
     """What a trigger would do with an event: filter outcome and computed variables."""
 

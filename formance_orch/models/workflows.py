@@ -10,7 +10,7 @@ import attrs
 __all__ = ["V2Workflow", "V2WorkflowConfig"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2WorkflowConfig:
     """A workflow definition: an optional name and its ordered stages.
 
@@ -23,7 +23,7 @@ class V2WorkflowConfig:
     name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class V2Workflow:
     """A registered workflow."""
 
