@@ -75,6 +75,15 @@ async def fuzz_server() -> AsyncIterator[proof.FuzzServer]:
 
 
 @pytest.fixture
+async def raw_server() -> AsyncIterator[proof.RawServer]:
+    """A raw asyncio server answering each request with ``fault`` (bytes, or a stall)."""
+    raw = proof.RawServer()
+    await raw.start()
+    yield raw
+    await raw.close()
+
+
+@pytest.fixture
 def secret_watch() -> Iterator[proof.SecretWatch]:
     """DEBUG logging on for the SDK, aiohttp's client and asyncio; the test checks every record.
 

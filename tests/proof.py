@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import secrets as random_secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import attrs
@@ -26,7 +26,7 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, settings
 from multidict import CIMultiDict
 
-from formance_orch import Err, Ok
+from formance_orch import Err, Ok, RetryConfig, SDKCore, Security
 from formance_orch.errors import FormanceError
 from tests.support import TOKEN_PATH, everything_said_by
 
@@ -98,6 +98,13 @@ class Figures:
 
 
 FIGURES = Figures()
+
+
+def proof_core(url: str, **settings: Any) -> SDKCore:
+    """A core against ``url`` with the proof client secret, and no retries unless told."""
+    settings.setdefault("retries", RetryConfig.none())
+    settings.setdefault("security", Security(client_id="proof", client_secret=CLIENT_SECRET))
+    return SDKCore(server_url=url, **settings)
 
 
 def outcome(result: object, *, secrets: tuple[str, ...]) -> Ok[Any] | Err[FormanceError]:
@@ -283,6 +290,79 @@ class FuzzServer:
             body=answer.body.replace(ECHO.encode(), echo.encode()),
             headers=headers,
         )
+
+
+#: A byte-level answer: writes what it wants, returns whether to keep the connection.
+Fault = Callable[[asyncio.StreamWriter, "RawServer", bytes], Awaitable[bool]]
+
+
+class RawServer:
+    """Reads HTTP/1.1 requests and answers each with ``fault`` (raw bytes, or a stall)."""
+
+    def __init__(self) -> None:
+        self.fault: Fault | None = None
+        self.good = b""
+        self.garbage = b""
+        self.release = asyncio.Event()
+        self.requests = 0
+        self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+
+    async def close(self) -> None:
+        self.release.set()
+        assert self._server is not None
+        self._server.close()
+        for task in list(self._handlers):
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        self._idle.clear()
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                body = await reader.readexactly(length)
+                self.requests += 1
+                fault = self.fault
+                if fault is None:
+                    writer.write(self.good)
+                    keep = True
+                else:
+                    keep = await fault(writer, self, body)
+                await writer.drain()
+                if not keep:
+                    break
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            pass
+        finally:
+            self._handlers.discard(task)
+            writer.close()
+            if not self._handlers:
+                self._idle.set()
+
+    async def idle(self) -> None:
+        """Wait until every connection has ended (the client closed them, or a fault did)."""
+        await asyncio.wait_for(self._idle.wait(), 10)
 
 
 def strict_json(body: bytes) -> Any:

@@ -29,43 +29,30 @@ INSTANCE = json.dumps({"data": instance_json()}).encode()
 # --- 9. aclose() stops work ------------------------------------------------------------------
 
 
-async def test_aclose_ends_calls_in_flight_and_sends_nothing_more(server, make_core) -> None:
+# aiohttp opens at most 100 connections: beyond, calls wait for one (and aiohttp cancels
+# those waits when the session closes).
+@pytest.mark.parametrize(("calls", "connections"), [(20, 20), (130, 100)])
+async def test_aclose_ends_calls_in_flight_and_sends_nothing_more(
+    server, make_core, calls, connections
+) -> None:
     core: SDKCore = make_core(security=Security(client_id="c", client_secret=CLIENT_SECRET))
     gate = asyncio.Event()
     server.reply(Reply(json={"data": instance_json()}, gate=gate))
-    calls = [
-        asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}")) for n in range(20)
+    tasks = [
+        asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}")) for n in range(calls)
     ]
-    await server.received(20)
+    await server.received(connections)
 
     await core.aclose()
-    results = await asyncio.gather(*calls)
+    results = await asyncio.gather(*tasks)
     gate.set()
 
     assert all(isinstance(result, Err) for result in results), results
-    assert len(server.requests) == 20
+    assert len(server.requests) == connections
     assert core._session is None
     with pytest.raises(InvalidRequestError, match="closed"):
         core.session()
     gc.collect()  # an unclosed session would warn here, and fail the suite
-
-
-async def test_aclose_ends_calls_queued_for_a_connection(server, make_core) -> None:
-    core: SDKCore = make_core()
-    gate = asyncio.Event()
-    server.reply(Reply(json={"data": instance_json()}, gate=gate))
-    # aiohttp opens at most 100 connections: the other calls wait for one.
-    calls = [
-        asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}")) for n in range(130)
-    ]
-    await server.received(100)
-
-    await core.aclose()
-    results = await asyncio.gather(*calls)
-    gate.set()
-
-    assert all(isinstance(result, Err) for result in results), results
-    assert len(server.requests) == 100
 
 
 class GatedClock(FakeClock):

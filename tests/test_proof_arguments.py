@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formance_orch import Err, InvalidRequestError, RequestOptions, RetryConfig, SDKCore, Security
+from formance_orch import Err, InvalidRequestError, RequestOptions
 from formance_orch import funcs as f
 from formance_orch.stages import Delay, WaitEvent
 from tests import proof
@@ -139,12 +139,7 @@ hostile = st.one_of(
 
 @pytest.fixture
 async def fuzz_core(fuzz_server) -> Any:
-    core = SDKCore(
-        server_url=fuzz_server.url,
-        security=Security(client_id="proof", client_secret=proof.CLIENT_SECRET),
-        retries=RetryConfig.none(),
-        timeout=10,
-    )
+    core = proof.proof_core(fuzz_server.url, timeout=10)
     yield core
     await core.aclose()
 

@@ -14,26 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from formance_orch import Err, Ok, RetryConfig, SDKCore, Security
+from formance_orch import Err, Ok, RetryConfig, SDKCore
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from tests import proof
 from tests.proof import FIGURES, SETTINGS, Answer
 from tests.support import instance_json
-from tests.test_proof_faults import RawServer
 
 pytestmark = pytest.mark.proof
 
 INSTANCE = proof.json_bytes({"data": instance_json()})
 JSON = (("Content-Type", "application/json"),)
-
-
-def make_core(url: str, **settings: Any) -> SDKCore:
-    settings.setdefault("retries", RetryConfig.none())
-    return SDKCore(
-        server_url=url,
-        security=Security(client_id="proof", client_secret=proof.CLIENT_SECRET),
-        **settings,
-    )
 
 
 async def ticks(count: int) -> None:
@@ -53,9 +43,9 @@ async def cancelled(task: asyncio.Task[Any]) -> bool:
     return False
 
 
-async def before_sending(fuzz_server: proof.FuzzServer, _: RawServer, delay: int) -> None:
+async def before_sending(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
     fuzz_server.answer = Answer(body=INSTANCE, headers=JSON)
-    core = make_core(fuzz_server.url)
+    core = proof.proof_core(fuzz_server.url)
     try:
         task = asyncio.ensure_future(orchestration_v2_get_instance(core, "i"))
         await ticks(delay % 8)
@@ -64,10 +54,10 @@ async def before_sending(fuzz_server: proof.FuzzServer, _: RawServer, delay: int
         await core.aclose()
 
 
-async def mid_body(_: proof.FuzzServer, raw: RawServer, delay: int) -> None:
+async def mid_body(_: proof.FuzzServer, raw: proof.RawServer, delay: int) -> None:
     sent = asyncio.Event()
 
-    async def half_a_body(writer: asyncio.StreamWriter, server: RawServer, __: bytes) -> bool:
+    async def half_a_body(writer: asyncio.StreamWriter, server: proof.RawServer, __: bytes) -> bool:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
         writer.write(b"Content-Length: 500\r\n\r\n" + INSTANCE[:100])
         await writer.drain()
@@ -88,10 +78,10 @@ async def mid_body(_: proof.FuzzServer, raw: RawServer, delay: int) -> None:
         raw.release.set()
 
 
-async def retry_wait(fuzz_server: proof.FuzzServer, _: RawServer, delay: int) -> None:
+async def retry_wait(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
     fuzz_server.answer = Answer(status=503, body=b"busy")
     fuzz_server.arrived.clear()
-    core = make_core(
+    core = proof.proof_core(
         fuzz_server.url,
         retries=RetryConfig(initial_backoff=60, jitter=lambda wait: wait),
     )
@@ -104,11 +94,11 @@ async def retry_wait(fuzz_server: proof.FuzzServer, _: RawServer, delay: int) ->
         await core.aclose()
 
 
-async def token_fetch(fuzz_server: proof.FuzzServer, _: RawServer, delay: int) -> None:
+async def token_fetch(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
     fuzz_server.answer = Answer(body=INSTANCE, headers=JSON)
     fuzz_server.token_gate = gate = asyncio.Event()
     fuzz_server.token_arrived.clear()
-    core = make_core(fuzz_server.url)
+    core = proof.proof_core(fuzz_server.url)
     try:
         waiters = [
             asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}"))
@@ -137,14 +127,6 @@ async def token_fetch(fuzz_server: proof.FuzzServer, _: RawServer, delay: int) -
 SCENARIOS = {
     scenario.__name__: scenario for scenario in (before_sending, mid_body, retry_wait, token_fetch)
 }
-
-
-@pytest.fixture
-async def raw_server() -> Any:
-    server = RawServer()
-    await server.start()
-    yield server
-    await server.close()
 
 
 @settings(SETTINGS, max_examples=proof.CANCEL_EXAMPLES)

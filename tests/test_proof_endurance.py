@@ -15,7 +15,7 @@ import tracemalloc
 
 import pytest
 
-from formance_orch import Err, Ok, RetryConfig, SDKCore, Security
+from formance_orch import Err, Ok, RetryConfig
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from tests import proof
 from tests.proof import FIGURES, Answer
@@ -36,11 +36,8 @@ GROWTH_LIMIT = 2 * 1024 * 1024
 
 async def test_many_mixed_calls_retain_nothing(fuzz_server, secret_watch) -> None:
     fds_at_start = proof.open_fds()
-    core = SDKCore(
-        server_url=fuzz_server.url,
-        security=Security(client_id="proof", client_secret=proof.CLIENT_SECRET),
-        retries=RetryConfig(jitter=lambda wait: wait),
-        clock=FakeClock(),
+    core = proof.proof_core(
+        fuzz_server.url, retries=RetryConfig(jitter=lambda wait: wait), clock=FakeClock()
     )
     outcomes = {"ok": 0, "err": 0}
     total = proof.ENDURANCE_CALLS

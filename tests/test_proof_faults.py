@@ -14,8 +14,6 @@ import gc
 import gzip
 import json
 import typing
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -33,7 +31,7 @@ TIMEOUT = 0.3
 TOKEN = proof.TOKEN_PREFIX + "-static"
 
 Writer = asyncio.StreamWriter
-Fault = Callable[[asyncio.StreamWriter, "RawServer", bytes], Awaitable[bool]]
+Fault = proof.Fault
 
 
 def answer(status: int, body: bytes, *headers: str) -> bytes:
@@ -47,123 +45,53 @@ def good_answer(case: Case) -> bytes:
     return answer(case.status, json.dumps(case.answer).encode(), "Content-Type: application/json")
 
 
-class RawServer:
-    """Reads HTTP/1.1 requests and answers each with ``fault`` (raw bytes, or a stall)."""
-
-    def __init__(self) -> None:
-        self.fault: Fault | None = None
-        self.good = b""
-        self.garbage = b""
-        self.release = asyncio.Event()
-        self.requests = 0
-        self._server: asyncio.Server | None = None
-        self._handlers: set[asyncio.Task[None]] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.sockets[0].getsockname()[:2]
-        return f"http://{host}:{port}"
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-
-    async def close(self) -> None:
-        self.release.set()
-        assert self._server is not None
-        self._server.close()
-        for task in list(self._handlers):
-            task.cancel()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._handlers.add(task)
-        self._idle.clear()
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n"):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                body = await reader.readexactly(length)
-                self.requests += 1
-                fault = self.fault
-                keep = await fault(writer, self, body) if fault else await _good(writer, self, body)
-                await writer.drain()
-                if not keep:
-                    break
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
-            pass
-        finally:
-            self._handlers.discard(task)
-            writer.close()
-            if not self._handlers:
-                self._idle.set()
-
-    async def idle(self) -> None:
-        """Wait until every connection has ended (the client closed them, or a fault did)."""
-        await asyncio.wait_for(self._idle.wait(), 10)
-
-
-async def _good(writer: Writer, server: RawServer, _: bytes) -> bool:
-    writer.write(server.good)
-    return True
-
-
-async def close_before_answering(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def close_before_answering(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     return False
 
 
-async def reset(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def reset(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.transport.abort()
     return False
 
 
-async def close_mid_headers(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def close_mid_headers(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Ty")
     return False
 
 
-async def close_mid_body(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def close_mid_body(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 99\r\n\r\n{"
     )
     return False
 
 
-async def garbage(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def garbage(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(server.garbage)
     return False
 
 
-async def bad_status_line(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def bad_status_line(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n")
     return False
 
 
-async def bad_header_line(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def bad_header_line(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 2\r\n\r\n{}")
     return False
 
 
-async def nul_in_header(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def nul_in_header(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\nContent-Length: 2\r\n\r\n{}")
     return False
 
 
-async def huge_header(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def huge_header(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nX-A: " + b"a" * 100_000 + b"\r\nContent-Length: 2\r\n\r\n{}")
     return False
 
 
-async def broken_chunking(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def broken_chunking(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"zz\r\n{}\r\n0\r\n\r\n"
@@ -171,7 +99,7 @@ async def broken_chunking(writer: Writer, server: RawServer, _: bytes) -> bool:
     return False
 
 
-async def truncated_chunk(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def truncated_chunk(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         b'40\r\n{"data":'
@@ -179,42 +107,42 @@ async def truncated_chunk(writer: Writer, server: RawServer, _: bytes) -> bool:
     return False
 
 
-async def corrupt_gzip(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def corrupt_gzip(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(answer(200, b"\x1f\x8b\x08\x00" + server.garbage, "Content-Encoding: gzip"))
     return True
 
 
-async def truncated_gzip(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def truncated_gzip(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     whole = gzip.compress(b'{"data": {"id": "x"}}' * 50)
     writer.write(answer(200, whole[: len(whole) // 2], "Content-Encoding: gzip"))
     return True
 
 
-async def lying_length(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def lying_length(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     # Declares 2 bytes, sends 30: the rest poisons the connection for the next answer.
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n")
     writer.write(b"{}HTTP/1.1 200 OK\r\nX: y\r\n\r\n")
     return True
 
 
-async def two_lengths(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def two_lengths(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
     return False
 
 
-async def stall_before_headers(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def stall_before_headers(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     await server.release.wait()
     return False
 
 
-async def stall_mid_headers(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def stall_mid_headers(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 200 OK\r\nContent-")
     await writer.drain()
     await server.release.wait()
     return False
 
 
-async def stall_mid_body(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def stall_mid_body(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(
         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"
     )
@@ -223,12 +151,12 @@ async def stall_mid_body(writer: Writer, server: RawServer, _: bytes) -> bool:
     return False
 
 
-async def continue_then_answer(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def continue_then_answer(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     writer.write(b"HTTP/1.1 100 Continue\r\n\r\n" + server.good)
     return True
 
 
-async def close_delimited(writer: Writer, server: RawServer, _: bytes) -> bool:
+async def close_delimited(writer: Writer, server: proof.RawServer, _: bytes) -> bool:
     head, _, body = server.good.partition(b"\r\n\r\n")
     lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"content-length")]
     writer.write(b"\r\n".join(lines).replace(b"HTTP/1.1", b"HTTP/1.0", 1) + b"\r\n\r\n" + body)
@@ -265,14 +193,6 @@ VALID = {"continue_then_answer", "close_delimited"}
 #: Faults of the body alone: an operation answered without content never reads it.
 BODY_ONLY = {"corrupt_gzip", "truncated_gzip", "lying_length"}
 CLASSIFIED = typing.get_args(OperationError)
-
-
-@pytest.fixture
-async def raw_server() -> Any:
-    server = RawServer()
-    await server.start()
-    yield server
-    await server.close()
 
 
 @settings(SETTINGS, max_examples=proof.FAULT_EXAMPLES)

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from formance_orch import Err, Ok, RetryConfig, SDKCore, Security
+from formance_orch import Err, Ok
 from tests import proof
 from tests.agreement import json_values, mutate
 from tests.proof import ECHO, FIGURES, SETTINGS, Answer
@@ -152,13 +152,7 @@ def answers(draw: st.DrawFn, case: Case) -> Answer:
 
 @pytest.fixture
 async def fuzz_core(fuzz_server) -> Any:
-    core = SDKCore(
-        server_url=fuzz_server.url,
-        security=Security(client_id="proof", client_secret=proof.CLIENT_SECRET),
-        retries=RetryConfig.none(),
-        timeout=TIMEOUT,
-        log_bodies=True,
-    )
+    core = proof.proof_core(fuzz_server.url, timeout=TIMEOUT, log_bodies=True)
     yield core
     await core.aclose()
 
