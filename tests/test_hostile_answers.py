@@ -507,3 +507,48 @@ async def test_token_requests_are_logged_without_secrets(server, core, caplog) -
     said = "\n".join(lines)
     assert CLIENT_SECRET not in said
     assert "long-token-number-1" not in said
+
+
+# --- what meta.attempts counts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("method", "resent"), [("GET", True), ("POST", False)])
+async def test_aiohttps_hidden_resend_is_part_of_the_attempt(raw_server, method, resent) -> None:
+    """A kept-alive connection the server closed: aiohttp re-sends GETs (not POSTs) by itself."""
+    from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
+
+    ok = b"HTTP/1.1 204 No Content\r\n\r\n" if method == "POST" else None
+    instance = json.dumps({"data": instance_json()}).encode()
+    raw_server.good = ok or (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(instance)}\r\n\r\n".encode()
+        + instance
+    )
+
+    async def close_the_second(writer, server, body) -> bool:
+        if server.requests == 2:
+            return False  # closes the kept-alive connection without answering
+        writer.write(server.good)
+        return True
+
+    raw_server.fault = close_the_second
+    core = SDKCore(server_url=raw_server.url, retries=RetryConfig.none())
+    try:
+
+        def call():
+            if method == "GET":
+                return orchestration_v2_get_instance(core, "i")
+            return orchestration_v2_send_event(core, "i", name="go")
+
+        assert isinstance(await call(), Ok)
+        second = await call()
+    finally:
+        await core.aclose()
+
+    if resent:
+        assert isinstance(second, Ok), second
+        assert raw_server.requests == 3  # the server saw 3 requests
+    else:
+        assert isinstance(second, Err)
+        assert raw_server.requests == 2
+    assert second.meta.attempts == 1  # the SDK made one attempt
