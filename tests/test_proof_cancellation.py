@@ -43,18 +43,20 @@ async def cancelled(task: asyncio.Task[Any]) -> bool:
     return False
 
 
-async def before_sending(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
+async def before_sending(
+    fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int, __: int
+) -> None:
     fuzz_server.answer = Answer(body=INSTANCE, headers=JSON)
     core = proof.proof_core(fuzz_server.url)
     try:
         task = asyncio.ensure_future(orchestration_v2_get_instance(core, "i"))
-        await ticks(delay % 8)
+        await ticks(delay % 40)  # from before the request is written to after the answer
         await cancelled(task)
     finally:
         await core.aclose()
 
 
-async def mid_body(_: proof.FuzzServer, raw: proof.RawServer, delay: int) -> None:
+async def mid_body(_: proof.FuzzServer, raw: proof.RawServer, delay: int, __: int) -> None:
     sent = asyncio.Event()
 
     async def half_a_body(writer: asyncio.StreamWriter, server: proof.RawServer, __: bytes) -> bool:
@@ -78,7 +80,9 @@ async def mid_body(_: proof.FuzzServer, raw: proof.RawServer, delay: int) -> Non
         raw.release.set()
 
 
-async def retry_wait(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
+async def retry_wait(
+    fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int, __: int
+) -> None:
     fuzz_server.answer = Answer(status=503, body=b"busy")
     fuzz_server.arrived.clear()
     core = proof.proof_core(
@@ -94,7 +98,9 @@ async def retry_wait(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: i
         await core.aclose()
 
 
-async def token_fetch(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int) -> None:
+async def token_fetch(
+    fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: int, crowd: int
+) -> None:
     fuzz_server.answer = Answer(body=INSTANCE, headers=JSON)
     fuzz_server.token_gate = gate = asyncio.Event()
     fuzz_server.token_arrived.clear()
@@ -102,7 +108,7 @@ async def token_fetch(fuzz_server: proof.FuzzServer, _: proof.RawServer, delay: 
     try:
         waiters = [
             asyncio.ensure_future(orchestration_v2_get_instance(core, f"i-{n}"))
-            for n in range(2 + delay % 6)
+            for n in range(2 + crowd)
         ]
         await fuzz_server.token_arrived.wait()
         await ticks(delay)
@@ -130,14 +136,18 @@ SCENARIOS = {
 
 
 @settings(SETTINGS, max_examples=proof.CANCEL_EXAMPLES)
-@given(scenario=st.sampled_from(sorted(SCENARIOS)), delay=st.integers(0, 60))
+@given(
+    scenario=st.sampled_from(sorted(SCENARIOS)),
+    delay=st.integers(0, 400),
+    crowd=st.integers(0, 10),
+)
 async def test_cancellation_leaves_nothing_behind(
-    fuzz_server, raw_server, secret_watch, scenario, delay
+    fuzz_server, raw_server, secret_watch, scenario, delay, crowd
 ) -> None:
     tasks_before = set(asyncio.all_tasks())
     fds_before = proof.open_fds()
 
-    await SCENARIOS[scenario](fuzz_server, raw_server, delay)
+    await SCENARIOS[scenario](fuzz_server, raw_server, delay, crowd)
 
     FIGURES.examples[f"cancellation:{scenario}"] += 1
     secret_watch.check((proof.CLIENT_SECRET, *fuzz_server.tokens()))
