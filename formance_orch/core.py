@@ -332,8 +332,13 @@ class SDKCore:
         another event loop that is still open.
         """
         session = self._session
-        # aclose() drops the session: a closed core always takes the slow path.
-        if session is not None and self._loop is asyncio.get_running_loop() and not session.closed:
+        # aclose() drops the session, and the core's own session only closes with its loop:
+        # only a caller's session can be found closed here.
+        if (
+            session is not None
+            and self._loop is asyncio.get_running_loop()
+            and (self._owns_session or not session.closed)
+        ):
             return session
         return self._open_session()
 
