@@ -55,7 +55,7 @@ class Response(Generic[T, E]):
     describing a body that does not fit; decoding skips the envelope object.
     """
 
-    __slots__ = ("_hook", "_key", "_value_type", "exact_numbers", "wire_type")
+    __slots__ = ("_hook", "_key", "_value_type", "exact_numbers", "expects_body", "wire_type")
 
     def __init__(
         self,
@@ -69,6 +69,8 @@ class Response(Generic[T, E]):
         self._key = key
         self.wire_type = value_type if wire_type is None else wire_type
         self.exact_numbers = exact_numbers
+        #: False for ``no_content`` responses.
+        self.expects_body = value_type is not None
         self._hook: Callable[[Any, Any], Any] | None = None
 
     @staticmethod
@@ -97,11 +99,6 @@ class Response(Generic[T, E]):
         """No body is read; the value is None."""
         return Response(None)
 
-    @property
-    def expects_body(self) -> bool:
-        """False for ``no_content`` responses."""
-        return self._value_type is not None
-
     def decode(self, data: Any) -> T:
         """Structure parsed JSON into the value; raises when it does not fit."""
         hook = self._hook
@@ -116,9 +113,20 @@ def result_of(
     response: Response[Any, Any], meta: ResponseMeta, body: bytes
 ) -> Ok[Any] | Err[FormanceError]:
     """Classify an answer by its status, then decode it: the result of one attempt."""
-    if 200 <= meta.status < 300:
-        return _decode_success(response, meta, body)
-    return Err(_classify_error(meta, body), meta)
+    if not 200 <= meta.status < 300:
+        return Err(_classify_error(meta, body), meta)
+    if not response.expects_body:
+        return Ok(None, meta)
+    content_type = meta.headers.get("Content-Type")
+    if not _is_json(content_type):
+        reason = f"expected a JSON body, got content type {content_type!r}"
+        return Err(_unexpected(reason, meta, body), meta)
+    if not body:
+        return Err(_unexpected("expected a JSON body, got an empty body", meta, body), meta)
+    if len(body) >= GC_PAUSE_BYTES:
+        with paused_gc():
+            return _parse(response, meta, body)
+    return _parse(response, meta, body)
 
 
 def too_large(meta: ResponseMeta, limit: int) -> UnexpectedResponseError:
@@ -132,23 +140,6 @@ def _is_json(content_type: str | None) -> bool:
         return True  # absent: let the body speak for itself
     media = content_type.split(";", 1)[0].strip().lower()
     return media == JSON_CONTENT_TYPE or media.endswith("+json")
-
-
-def _decode_success(
-    response: Response[Any, Any], meta: ResponseMeta, body: bytes
-) -> Ok[Any] | Err[FormanceError]:
-    if not response.expects_body:
-        return Ok(None, meta)
-    content_type = meta.headers.get("Content-Type")
-    if not _is_json(content_type):
-        reason = f"expected a JSON body, got content type {content_type!r}"
-        return Err(_unexpected(reason, meta, body), meta)
-    if not body:
-        return Err(_unexpected("expected a JSON body, got an empty body", meta, body), meta)
-    if len(body) >= GC_PAUSE_BYTES:
-        with paused_gc():
-            return _parse(response, meta, body)
-    return _parse(response, meta, body)
 
 
 @contextlib.contextmanager

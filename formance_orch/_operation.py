@@ -49,7 +49,8 @@ _NO_BODY: Any = object()
 _EMPTY: Mapping[str, Any] = {}
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _TOP_KEY = re.compile(r"\$\.(\w+)")
-_NEEDS_NO_QUOTING = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9._~-]+\Z")
+#: Matches the non-empty values that are their own URL text (not ``.`` or ``..``).
+_needs_no_quoting = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9._~-]+\Z").match
 #: The integers the server parses (Go's ``strconv.ParseInt(..., 10, 64)``).
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
@@ -70,11 +71,12 @@ class Param:
     minimum: int | None = None
     maximum: int | None = None
     required: bool = False
+    #: The name of this argument on the wire.
+    key: str = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        """The name of this argument on the wire."""
-        return self.wire if self.wire is not None else _serde.wire_name(self.name)
+    def __attrs_post_init__(self) -> None:
+        key = self.wire if self.wire is not None else _serde.wire_name(self.name)
+        object.__setattr__(self, "key", key)
 
     def check(self, value: Any) -> None:
         """Raise ``InvalidRequestError`` unless ``value`` is valid for this argument."""
@@ -97,6 +99,8 @@ class Param:
 
     def encode(self, value: Any) -> str:
         """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
+        if value.__class__ is str and self.kind is str and _needs_no_quoting(value):
+            return value  # most ids (UUIDs, slugs): valid, and the same as URL text
         self.check(value)
         # The plain value of a subclass (a str-valued enum member, say): never its own __str__.
         if isinstance(value, bool):
@@ -121,8 +125,8 @@ def _encode_segment(value: str) -> str:
     ``.`` and ``..`` are unreserved characters, so ``quote`` leaves them alone,
     but as whole segments they are path steps: encode their dots too.
     """
-    if _NEEDS_NO_QUOTING.match(value):
-        return value  # most ids (UUIDs, slugs): three times cheaper than quote()
+    if _needs_no_quoting(value):
+        return value  # three times cheaper than quote()
     encoded = quote(value, safe="")
     if encoded == "." or encoded == "..":
         return encoded.replace(".", "%2E")
@@ -271,7 +275,7 @@ class Operation(Generic[T, E]):
             _PATH_PARAM.sub("{}", template) for template in (path, *fallback_paths)
         )
 
-    def __call__(
+    def call(
         self,
         core: SDKCore,
         *,
@@ -283,13 +287,16 @@ class Operation(Generic[T, E]):
     ) -> Awaitable[Result[T, E]]:
         """Validate the arguments, then return the coroutine that performs the request.
 
-        Not itself a coroutine, so that a call costs one coroutine frame less.
+        Not itself a coroutine, so that a call costs one coroutine frame less
+        (and a method rather than ``__call__``, which Python calls more slowly).
         """
         try:
             urls, data = self._prepare(core, path, query, body, fields, options)
         except InvalidRequestError as error:
             return _rejected(error)
         return cast("Awaitable[Result[T, E]]", send(core, self, urls, data, options))
+
+    __call__ = call
 
     def _prepare(
         self,
@@ -322,9 +329,9 @@ class Operation(Generic[T, E]):
             if value is not None:
                 pairs.append(f"{param.key}={param.encode(value)}")
         query_string = "&".join(pairs)
-        urls = [
-            core.api_url(template.format(*segments), query_string) for template in self._templates
-        ]
+        urls = [core.api_url(self._templates[0].format(*segments), query_string)]
+        for template in self._templates[1:]:
+            urls.append(core.api_url(template.format(*segments), query_string))
         data: bytes | None = None
         if self.body is not None:
             data = self.body.encode(body, fields)

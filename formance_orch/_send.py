@@ -106,10 +106,10 @@ class Call:
     ) -> None:
         retry = core.retries
         timeout = core.client_timeout
-        headers = core.headers
         max_response_bytes = core.max_response_bytes
+        headers: Mapping[str, str] | None = None
         if data is not None:
-            headers = {**headers, "Content-Type": JSON_CONTENT_TYPE}
+            headers = {**core.headers, "Content-Type": JSON_CONTENT_TYPE}
         if options is not None:
             if options.retries is not None:
                 retry = options.retries
@@ -118,7 +118,7 @@ class Call:
             if options.max_response_bytes is not None:
                 max_response_bytes = options.max_response_bytes
             if options.headers:
-                headers = _merged(headers, options.headers)
+                headers = _merged(headers or core.headers, options.headers)
         self.core = core
         self.op = op
         self.routes = routes
@@ -126,8 +126,9 @@ class Call:
         self.retry: RetryConfig = retry
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
-        #: The headers of every attempt, before ``Authorization`` and the hooks.
-        self.headers: Mapping[str, str] = headers
+        #: The headers of every attempt, before ``Authorization`` and the hooks;
+        #: None when the call adds none to the core's (the common case, made cheap).
+        self.headers = headers
         self.route = 0
         self.attempts = 0
         self.reauthenticated = False
@@ -263,13 +264,16 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
         call.failure = Failure.FINAL
         result = Err(refused, call.meta(0, _NO_HEADERS))
     if result is None:
-        headers = call.headers
-        if authorization is not None:
-            headers = {**headers, "Authorization": authorization}
         hooks = core.hooks
-        if hooks.before_request:
-            headers = dict(headers)
-            await call_hooks(hooks.before_request, call.hook_context(), headers)
+        headers = call.headers
+        if headers is None and not hooks.before_request:
+            headers = core.request_headers(authorization)
+        else:
+            headers = dict(core.headers if headers is None else headers)
+            if authorization is not None:
+                headers["Authorization"] = authorization
+            if hooks.before_request:
+                await call_hooks(hooks.before_request, call.hook_context(), headers)
         try:
             # Acquired last, with no await before the request: it cannot close in between.
             session = core.session()
@@ -277,15 +281,14 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
             call.failure = Failure.FINAL
             result = Err(refused, call.meta(0, _NO_HEADERS))
     if result is None:
-        url = call.url
+        url = call.routes[call.route]
         data: bytes | io.BytesIO | None = call.data
         if call.data is not None and len(call.data) > _LARGE_BODY:
             # Written in chunks, yielding to the loop between them (a fresh stream per attempt).
             data = io.BytesIO(call.data)
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
-            sent_at = core.clock.monotonic()
-            _log_request(call, headers)
+            sent_at = _log_request(call, headers)
         try:
             async with session.request(
                 op.method,
@@ -342,19 +345,16 @@ def _cancelled_by_caller(session: aiohttp.ClientSession) -> bool:
     return (task is not None and task.cancelling() > 0) or not session.closed
 
 
-def _log_request(call: Call, headers: Mapping[str, str]) -> None:
-    logger.debug(
-        "%s %s attempt %d headers=%s",
-        call.op.method,
-        call.url,
-        call.attempts,
-        {
-            name: REDACTED if name.lower() == "authorization" else value
-            for name, value in headers.items()
-        },
-    )
+def _log_request(call: Call, headers: Mapping[str, str] | None) -> float:
+    """Log an attempt about to be sent (``Authorization`` redacted); return when it was."""
+    sent = {**call.core.headers, **(headers or {})}
+    redacted = {
+        name: REDACTED if name.lower() == "authorization" else value for name, value in sent.items()
+    }
+    logger.debug("%s %s attempt %d headers=%s", call.op.method, call.url, call.attempts, redacted)
     if call.core.log_bodies and call.data is not None:
         logger.debug("%s %s request body: %s", call.op.method, call.url, _shown(call, call.data))
+    return call.core.clock.monotonic()
 
 
 def _log_response(call: Call, status: int, sent_at: float, body: bytes | None) -> None:

@@ -9,6 +9,9 @@ settings and a small internal interface, and nothing else:
 
 * ``session()``: the one place a session is acquired (bound to the running
   event loop; raises ``InvalidRequestError`` once the core is closed);
+* ``request_headers(authorization)``: what a request that adds no header of
+  its own passes as ``headers`` (on a session the core owns, its constant
+  headers are the session's defaults, so aiohttp merges less per request);
 * ``api_url(path, query_string)``: a request URL from pre-encoded parts;
 * ``client_timeout``: the default per-attempt timeout, as aiohttp takes it;
 * ``cached_authorization()`` / ``fetch_authorization(wait)`` /
@@ -25,13 +28,14 @@ import math
 import os
 import platform
 import re
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from types import TracebackType
 from typing import Any, TypedDict
 
 import aiohttp
 import attrs
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from formance_orch._version import __version__
 from formance_orch.clock import Clock, SystemClock
@@ -181,6 +185,10 @@ class CoreSettings(TypedDict, total=False):
     log_bodies: bool
 
 
+def _no_authorization() -> None:
+    return None
+
+
 def _checked_url(text: str, what: str) -> yarl.URL:
     """``text`` as an http(s) URL without credentials; raises ``ValueError`` naming ``what``.
 
@@ -241,8 +249,10 @@ class SDKCore:
         "_loop",
         "_owns_session",
         "_releasing",
+        "_request_headers",
         "_session",
-        "_timeout",
+        "cached_authorization",
+        "client_timeout",
         "clock",
         "headers",
         "hooks",
@@ -287,20 +297,27 @@ class SDKCore:
         self.hooks = hooks if hooks is not None else Hooks()
         #: The clock retries wait on and token expiry is read from.
         self.clock: Clock = clock if clock is not None else SystemClock()
-        #: Headers sent with every request.
+        #: Headers sent with every request (read-only: a session the core creates carries them).
         self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
         # The parts every request URL is built from (yarl.URL.build is the cheap constructor).
         api = yarl.URL(self.server_url + API_PREFIX)
         self._api_scheme = api.scheme
         self._api_authority = api.raw_authority
         self._api_path = api.raw_path
-        self._timeout = aiohttp.ClientTimeout(total=self.timeout)
+        #: (internal) The default timeout of one attempt, as aiohttp takes it.
+        self.client_timeout = aiohttp.ClientTimeout(total=self.timeout)
         self._auth: Authenticator | None = make_authenticator(
             security,
             token_url=self._token_url(security),
             clock=self.clock,
-            timeout=self._timeout,
+            timeout=self.client_timeout,
             headers=self.headers,
+        )
+        #: (internal) The ``Authorization`` value to send when it is known without
+        #: I/O; None when it must be fetched or there are no credentials. The
+        #: authenticator's own method, bound here: it is called on every attempt.
+        self.cached_authorization: Callable[[], str | None] = (
+            _no_authorization if self._auth is None else self._auth.cached
         )
         self._session = session
         self._owns_session = session is None
@@ -308,6 +325,8 @@ class SDKCore:
         self._keeper: AsyncGenerator[None, None] | None = None
         self._releasing: set[asyncio.Task[None]] = set()
         self._closed = False
+        # The last Authorization value and the headers request_headers() built for it.
+        self._request_headers: tuple[str | None, CIMultiDictProxy[str] | None] | None = None
 
     def _token_url(self, security: SecurityLike | None) -> str:
         token_url = security.token_url if isinstance(security, Security) else None
@@ -376,13 +395,30 @@ class SDKCore:
             release = loop.create_task(session.close())
             self._releasing.add(release)
             release.add_done_callback(self._releasing.discard)
-        session = self._session = aiohttp.ClientSession()
+        session = self._session = aiohttp.ClientSession(headers=self.headers)
         self._loop = loop
         self._keeper = keeper = _close_with_loop(session)
         # Run it to its yield now: the loop registers it on this first step.
         with contextlib.suppress(StopIteration):
             keeper.asend(None).send(None)
         return session
+
+    def request_headers(self, authorization: str | None) -> Mapping[str, str] | None:
+        """The ``headers`` argument of a request that adds no header of its own.
+
+        A session this core created carries the constant headers as its
+        defaults, so only ``Authorization`` is passed; a caller's session gets
+        them all. Built once per ``authorization`` value, read-only.
+        """
+        cached = self._request_headers
+        if cached is not None and cached[0] == authorization:
+            return cached[1]
+        headers = {} if self._owns_session else dict(self.headers)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        built = CIMultiDictProxy(CIMultiDict(headers)) if headers else None
+        self._request_headers = (authorization, built)
+        return built
 
     def api_url(self, path: str, query_string: str = "") -> yarl.URL:
         """The URL of ``path`` under the API prefix; ``path`` and the query are pre-encoded."""
@@ -393,20 +429,6 @@ class SDKCore:
             query_string=query_string,
             encoded=True,
         )
-
-    @property
-    def client_timeout(self) -> aiohttp.ClientTimeout:
-        """The default timeout of one attempt (``timeout``), as aiohttp takes it."""
-        return self._timeout
-
-    def cached_authorization(self) -> str | None:
-        """The ``Authorization`` value to send, when known without I/O.
-
-        None when it must be fetched, or when the core has no credentials
-        (``fetch_authorization`` then answers None).
-        """
-        auth = self._auth
-        return None if auth is None else auth.cached()
 
     async def fetch_authorization(self, wait: float | None) -> str | None:
         """Obtain the ``Authorization`` value (None without credentials).

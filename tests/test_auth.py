@@ -327,3 +327,18 @@ async def test_a_token_with_an_unreadable_expiry_is_used(server, core, clock) ->
 
     assert [r.headers["Authorization"] for r in server.requests] == ["Bearer t", "Bearer t"]
     assert len(server.token_requests) == 1
+
+
+async def test_the_token_endpoint_never_receives_an_api_token(server, core: SDKCore, clock) -> None:
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(3541)  # the next call refreshes the token
+    await orchestration_v2_get_instance(core, "i")
+
+    assert len(server.token_requests) == 2
+    assert [r.headers["Authorization"] for r in server.requests] == [
+        "Bearer token-1",
+        "Bearer token-2",
+    ]
+    assert all("Authorization" not in r.headers for r in server.token_requests)

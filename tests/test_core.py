@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from formance_orch import Ok, SDKCore, Security
+from formance_orch import BearerToken, Ok, SDKCore, Security
 from formance_orch.core import DEFAULT_SERVER_URL
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from tests.support import Reply, instance_json
@@ -75,6 +75,20 @@ async def test_caller_session_is_used_and_left_open(server) -> None:
             assert core.session() is session
         assert not session.closed  # the core does not close what it does not own
     assert server.requests[0].headers["X-Caller"] == "yes"
+
+
+async def test_a_caller_session_gets_every_header_and_the_token(server) -> None:
+    server.reply(Reply(json={"data": instance_json()}))
+    async with aiohttp.ClientSession() as session:
+        core = SDKCore(server_url=server.url, session=session, security=BearerToken("tok"))
+        for _ in range(2):  # the second call reuses the headers built for the token
+            assert isinstance(await orchestration_v2_get_instance(core, "i"), Ok)
+        await core.aclose()
+    assert session.headers == {}  # the core added nothing to the caller's session
+    for request in server.requests:
+        assert request.headers["Accept"] == "application/json"
+        assert request.headers["User-Agent"].startswith("formance-orch-python/")
+        assert request.headers["Authorization"] == "Bearer tok"
 
 
 async def test_aclose_twice_is_harmless(server) -> None:

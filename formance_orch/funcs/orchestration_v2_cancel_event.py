@@ -21,4 +21,4 @@ async def orchestration_v2_cancel_event(
     core: SDKCore, instance_id: str, *, options: RequestOptions | None = None
 ) -> Result[None, NoContentOperationError]:
     """Abort a running instance; ``Ok(None)`` once the server answered 204."""
-    return await _OPERATION(core, path={"instance_id": instance_id}, options=options)
+    return await _OPERATION.call(core, path={"instance_id": instance_id}, options=options)

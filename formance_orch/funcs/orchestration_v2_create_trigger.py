@@ -56,4 +56,4 @@ async def orchestration_v2_create_trigger(
         "vars": vars,
         "name": name,
     }
-    return await _OPERATION(core, body=trigger, fields=fields, options=options)
+    return await _OPERATION.call(core, body=trigger, fields=fields, options=options)

@@ -50,4 +50,4 @@ async def orchestration_v2_create_workflow(
     ``RetryConfig.retry_non_idempotent``.
     """
     fields = {"stages": stages, "name": name}
-    return await _OPERATION(core, body=config, fields=fields, options=options)
+    return await _OPERATION.call(core, body=config, fields=fields, options=options)

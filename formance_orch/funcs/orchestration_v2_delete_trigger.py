@@ -21,4 +21,4 @@ async def orchestration_v2_delete_trigger(
     core: SDKCore, trigger_id: str, *, options: RequestOptions | None = None
 ) -> Result[None, NoContentOperationError]:
     """Delete a trigger; ``Ok(None)`` once the server answered 204."""
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, options=options)
+    return await _OPERATION.call(core, path={"trigger_id": trigger_id}, options=options)

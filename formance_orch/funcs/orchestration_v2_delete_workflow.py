@@ -21,4 +21,4 @@ async def orchestration_v2_delete_workflow(
     core: SDKCore, workflow_id: str, *, options: RequestOptions | None = None
 ) -> Result[None, NoContentOperationError]:
     """Delete a workflow; ``Ok(None)`` once the server answered 204."""
-    return await _OPERATION(core, path={"workflow_id": workflow_id}, options=options)
+    return await _OPERATION.call(core, path={"workflow_id": workflow_id}, options=options)

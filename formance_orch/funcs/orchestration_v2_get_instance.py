@@ -22,4 +22,4 @@ async def orchestration_v2_get_instance(
     core: SDKCore, instance_id: str, *, options: RequestOptions | None = None
 ) -> Result[V2WorkflowInstance, OperationError]:
     """Get a workflow instance (a run) by its id, with the status of its stages."""
-    return await _OPERATION(core, path={"instance_id": instance_id}, options=options)
+    return await _OPERATION.call(core, path={"instance_id": instance_id}, options=options)

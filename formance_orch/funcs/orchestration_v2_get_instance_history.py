@@ -22,4 +22,4 @@ async def orchestration_v2_get_instance_history(
     core: SDKCore, instance_id: str, *, options: RequestOptions | None = None
 ) -> Result[list[V2WorkflowInstanceHistory], OperationError]:
     """Get an instance's history: one entry per stage, with its input and outcome."""
-    return await _OPERATION(core, path={"instance_id": instance_id}, options=options)
+    return await _OPERATION.call(core, path={"instance_id": instance_id}, options=options)

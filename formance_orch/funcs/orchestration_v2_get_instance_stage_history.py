@@ -23,6 +23,6 @@ async def orchestration_v2_get_instance_stage_history(
     core: SDKCore, instance_id: str, number: int, *, options: RequestOptions | None = None
 ) -> Result[list[V2WorkflowInstanceHistoryStage], OperationError]:
     """Get the activities stage ``number`` (from 0) of an instance ran, with inputs and outputs."""
-    return await _OPERATION(
+    return await _OPERATION.call(
         core, path={"instance_id": instance_id, "number": number}, options=options
     )

@@ -28,4 +28,4 @@ async def orchestration_v2_get_server_info(
     Tries the documented ``/v2/_info`` and, on 404, the ``/_info`` route that
     deployed servers answer on.
     """
-    return await _OPERATION(core, options=options)
+    return await _OPERATION.call(core, options=options)

@@ -22,4 +22,4 @@ async def orchestration_v2_get_workflow(
     core: SDKCore, workflow_id: str, *, options: RequestOptions | None = None
 ) -> Result[V2Workflow, OperationError]:
     """Get a workflow (its configuration and dates) by its id."""
-    return await _OPERATION(core, path={"workflow_id": workflow_id}, options=options)
+    return await _OPERATION.call(core, path={"workflow_id": workflow_id}, options=options)

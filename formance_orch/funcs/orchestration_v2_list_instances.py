@@ -41,4 +41,4 @@ async def orchestration_v2_list_instances(
         "workflow_id": workflow_id,
         "running": running,
     }
-    return await _OPERATION(core, query=query, options=options)
+    return await _OPERATION.call(core, query=query, options=options)

@@ -30,4 +30,4 @@ async def orchestration_v2_list_triggers(
 ) -> Result[CursorPage[V2Trigger], OperationError]:
     """List triggers, one page at a time; ``name`` searches by name."""
     query = {"cursor": cursor, "page_size": page_size, "name": name}
-    return await _OPERATION(core, query=query, options=options)
+    return await _OPERATION.call(core, query=query, options=options)

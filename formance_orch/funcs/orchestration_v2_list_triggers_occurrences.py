@@ -30,4 +30,6 @@ async def orchestration_v2_list_triggers_occurrences(
 ) -> Result[CursorPage[V2TriggerOccurrence], OperationError]:
     """List the times a trigger fired, with the event and the instance it started."""
     query = {"cursor": cursor, "page_size": page_size}
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, query=query, options=options)
+    return await _OPERATION.call(
+        core, path={"trigger_id": trigger_id}, query=query, options=options
+    )

@@ -33,4 +33,4 @@ async def orchestration_v2_list_workflows(
     ``next`` as ``cursor`` for the following page, or use ``paginate``.
     """
     query = {"cursor": cursor, "page_size": page_size}
-    return await _OPERATION(core, query=query, options=options)
+    return await _OPERATION.call(core, query=query, options=options)

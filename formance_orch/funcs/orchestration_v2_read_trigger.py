@@ -22,4 +22,4 @@ async def orchestration_v2_read_trigger(
     core: SDKCore, trigger_id: str, *, options: RequestOptions | None = None
 ) -> Result[V2Trigger, OperationError]:
     """Read a trigger by its id."""
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, options=options)
+    return await _OPERATION.call(core, path={"trigger_id": trigger_id}, options=options)

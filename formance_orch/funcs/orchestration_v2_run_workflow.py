@@ -39,6 +39,6 @@ async def orchestration_v2_run_workflow(
     """
     body = {} if variables is None else variables
     query = {"wait": wait}
-    return await _OPERATION(
+    return await _OPERATION.call(
         core, path={"workflow_id": workflow_id}, query=query, body=body, options=options
     )

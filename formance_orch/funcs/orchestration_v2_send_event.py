@@ -25,6 +25,6 @@ async def orchestration_v2_send_event(
 
     Not retried on server errors by default (the event may have been delivered).
     """
-    return await _OPERATION(
+    return await _OPERATION.call(
         core, path={"instance_id": instance_id}, fields={"name": name}, options=options
     )

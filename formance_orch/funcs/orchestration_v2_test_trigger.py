@@ -34,4 +34,6 @@ async def orchestration_v2_test_trigger(
     Nothing runs. Retried like the other POSTs (only where the server cannot
     have acted) unless ``RetryConfig.retry_non_idempotent`` says otherwise.
     """
-    return await _OPERATION(core, path={"trigger_id": trigger_id}, body=payload, options=options)
+    return await _OPERATION.call(
+        core, path={"trigger_id": trigger_id}, body=payload, options=options
+    )
