@@ -14,6 +14,7 @@ import pytest
 from formance_orch import (
     APIError,
     AuthenticationError,
+    BearerToken,
     Err,
     Ok,
     RequestOptions,
@@ -83,6 +84,59 @@ async def test_a_token_that_cannot_be_a_header_value_is_an_auth_error(server, co
     assert isinstance(result.error, AuthenticationError)
     assert "header" in result.error.message
     assert server.requests == []
+
+
+@pytest.mark.parametrize("token", ["t\r\nX: 1", "a b", "tök€n", ""])
+def test_a_bearer_token_that_cannot_be_a_header_value_is_refused_unquoted(token) -> None:
+    with pytest.raises(ValueError, match="BearerToken") as raised:
+        BearerToken(token)
+    assert token not in str(raised.value) or not token
+
+
+async def test_a_token_provider_that_does_not_answer_in_time_is_an_auth_error(
+    server, make_core
+) -> None:
+    never = asyncio.Event()
+
+    async def provider() -> str:
+        await never.wait()
+        return "late"
+
+    core: SDKCore = make_core(security=provider, retries=RetryConfig.none(), timeout=0.05)
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, AuthenticationError)
+    assert "within 0.05 s" in result.error.message
+    assert server.requests == []
+
+
+async def test_a_provider_token_that_cannot_be_a_header_value_is_an_auth_error(
+    server, make_core
+) -> None:
+    async def provider() -> str:
+        return "long-provided-token\r\nX-Injected: 1"
+
+    core: SDKCore = make_core(security=provider, retries=RetryConfig.none())
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, AuthenticationError)
+    assert "header" in result.error.message
+    assert "long-provided-token" not in everything_said_by(result.error)
+    assert server.requests == []
+
+
+async def test_a_token_answer_over_a_mebibyte_is_not_read(server, core) -> None:
+    server.token_script = [Reply(body=b'{"access_token": "' + b"t" * (2 * 1024 * 1024) + b'"}')]
+
+    result = await orchestration_v2_get_instance(core, "i", options=NO_RETRY)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, AuthenticationError)
+    assert "over 1048576 bytes" in result.error.message
 
 
 @pytest.mark.parametrize(

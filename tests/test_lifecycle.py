@@ -170,3 +170,22 @@ async def test_a_caller_session_closed_mid_call_is_an_err(server) -> None:
     assert isinstance(result, Err)
     assert isinstance(result.error, APIConnectionError | InvalidRequestError)
     await core.aclose()
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_loop_closed_by_hand_leaves_its_connections_to_the_collector() -> None:
+    """Documented limit: without asyncio.run's shutdown of async generators, the core's session
+    cannot close inside its loop; the next loop still gets a working session."""
+    with ThreadedServer(INSTANCE) as http:
+        core = SDKCore(server_url=http.url, retries=RetryConfig.none())
+        loop = asyncio.new_event_loop()
+        first = loop.run_until_complete(orchestration_v2_get_instance(core, "i"))
+        loop.close()
+
+        second = asyncio.run(orchestration_v2_get_instance(core, "i"))
+        asyncio.run(core.aclose())
+        gc.collect()
+
+    assert isinstance(first, Ok)
+    assert isinstance(second, Ok), second
