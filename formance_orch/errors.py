@@ -132,7 +132,7 @@ def redact_error(error: BaseException, secrets: Iterable[str]) -> None:
     only after redaction, so that a cut never leaves part of a secret.
     """
     pattern = _pattern(tuple(secrets))
-    fields = vars(error)
+    fields: dict[str, Any] = getattr(error, "__dict__", {})
     for name, value in list(fields.items()):
         if pattern is not None:
             value = _scrub(value, pattern)
