@@ -96,75 +96,144 @@ def _fits(origin: type) -> bool:
 
 
 def make_structure_fn(
-    cls: Any, wire: dict[str, str], hook_for: Callable[[Any], StructureHook]
+    cls: Any,
+    hook_for: Callable[[Any], StructureHook],
+    wire_for: Callable[[Any], dict[str, str] | None],
 ) -> StructureHook | None:
     """A structure function for the attrs class ``cls`` (or None when it does not fit).
 
-    ``wire`` maps each field to its key; ``hook_for`` gives the converter's
-    hook for a type.
+    ``hook_for`` gives the converter's hook for a type; ``wire_for`` maps an
+    attrs class's fields to their keys, or says None when the class must be
+    left to its own hook. A list of such classes is built inline, in a loop
+    of the same function (a page of instances and their stage statuses is one
+    function call per page).
     """
-    origin = typing.get_origin(cls) or cls
-    if not _fits(origin) or set(wire) != {f.name for f in attrs.fields(origin)}:
+    wire = wire_for(cls)
+    if wire is None or not _buildable(cls, wire):
         return None
-    types_ = _field_types(cls)
-    scope: dict[str, Any] = {**SCOPE, "_new": object.__new__, "_cls": origin, "_MISSING": _MISSING}
-    fields = attrs.fields(origin)
-    lines = ["def structure(o, _):"]
-    for index, field in enumerate(fields):
-        name, key, tp = f"f{index}", wire[field.name], types_[field.name]
-        lines += _read(index, name, key, tp, field, scope, hook_for)
-    lines.append("  ob = _new(_cls)")
-    if origin.__setattr__ is object.__setattr__:
-        # A plain slotted class: one specialised attribute store per field.
-        lines += [f"  ob.{field.name} = f{index}" for index, field in enumerate(fields)]
-    else:
-        # Frozen: its __setattr__ refuses, so fill the slots through their descriptors.
-        for index, field in enumerate(fields):
-            scope[f"_set{index}"] = origin.__dict__[field.name].__set__
-            lines.append(f"  _set{index}(ob, f{index})")
-    lines.append("  return ob")
-    return _compile("\n".join(lines), scope, f"structure_{origin.__name__}")
+    origin = typing.get_origin(cls) or cls
+    generator = _Generator(hook_for, wire_for)
+    lines = ["def structure(o, _):", *generator.build(cls, wire, "o", "ob", "  "), "  return ob"]
+    return _compile("\n".join(lines), generator.scope, f"structure_{origin.__name__}")
 
 
-def _read(
-    index: int,
-    name: str,
-    key: str,
-    tp: Any,
-    field: attrs.Attribute[Any],
-    scope: dict[str, Any],
-    hook_for: Callable[[Any], StructureHook],
-) -> list[str]:
-    """The lines that read one field from ``o`` into the local ``name``."""
-    default = field.default
-    if default is attrs.NOTHING:
-        head = [f"  {name} = o[{key!r}]"]
-        return head + _convert(index, name, tp, scope, hook_for, "  ")
-    scalar = _scalar(tp)
-    if default is None and scalar is not None and scalar[1]:
-        # Optional with a None default: absent and null read the same.
-        return [f"  {name} = o.get({key!r})", *_convert(index, name, tp, scope, hook_for, "  ")]
-    item = _attrs_list_item(tp)
-    if item is not None and isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        scope[f"_item{index}"] = hook_for(item)
-        return [
-            f"  {name} = o.get({key!r})",
-            f"  if {name} is None:",
-            f"    {name} = []",
-            f"  elif {name}.__class__ is list:",
-            f"    {name} = [_item{index}(x, None) for x in {name}]",
-            "  else:",
-            "    raise TypeError('expected an array')",
+def _buildable(cls: Any, wire: dict[str, str]) -> bool:
+    origin = typing.get_origin(cls) or cls
+    return _fits(origin) and set(wire) == {f.name for f in attrs.fields(origin)}
+
+
+class _Generator:
+    """Writes the lines of one structure function; ``scope`` collects the names they use."""
+
+    def __init__(
+        self,
+        hook_for: Callable[[Any], StructureHook],
+        wire_for: Callable[[Any], dict[str, str] | None],
+    ) -> None:
+        self.hook_for = hook_for
+        self.wire_for = wire_for
+        self.scope: dict[str, Any] = {**SCOPE, "_new": object.__new__, "_MISSING": _MISSING}
+        self._names = itertools.count()
+
+    def local(self, stem: str) -> str:
+        """A fresh local variable name."""
+        return f"{stem}{next(self._names)}"
+
+    def bind(self, stem: str, value: Any) -> str:
+        """A fresh global name for ``value``, in the function's scope."""
+        name = self.local(stem)
+        self.scope[name] = value
+        return name
+
+    def build(
+        self, cls: Any, wire: dict[str, str], source: str, target: str, indent: str
+    ) -> list[str]:
+        """The lines that build a ``cls`` from the dict ``source`` into the local ``target``."""
+        origin = typing.get_origin(cls) or cls
+        types_ = _field_types(cls)
+        fields = attrs.fields(origin)
+        names = [self.local("f") for _ in fields]
+        lines: list[str] = []
+        for field, name in zip(fields, names, strict=True):
+            lines += self.read(field, name, wire[field.name], types_[field.name], source, indent)
+        lines.append(f"{indent}{target} = _new({self.bind('_cls', origin)})")
+        if origin.__setattr__ is object.__setattr__:
+            # A plain slotted class: one specialised attribute store per field.
+            lines += [
+                f"{indent}{target}.{f.name} = {n}" for f, n in zip(fields, names, strict=True)
+            ]
+        else:
+            # Frozen: its __setattr__ refuses, so fill the slots through their descriptors.
+            for field, name in zip(fields, names, strict=True):
+                setter = self.bind("_set", origin.__dict__[field.name].__set__)
+                lines.append(f"{indent}{setter}({target}, {name})")
+        return lines
+
+    def read(
+        self,
+        field: attrs.Attribute[Any],
+        name: str,
+        key: str,
+        tp: Any,
+        source: str,
+        indent: str,
+    ) -> list[str]:
+        """The lines that read one field from ``source`` into the local ``name``."""
+        default = field.default
+        if default is attrs.NOTHING:
+            return [f"{indent}{name} = {source}[{key!r}]", *self.convert(name, tp, indent)]
+        scalar = _scalar(tp)
+        if default is None and scalar is not None and scalar[1]:
+            # Optional with a None default: absent and null read the same.
+            return [f"{indent}{name} = {source}.get({key!r})", *self.convert(name, tp, indent)]
+        item = _attrs_list_item(tp)
+        if item is not None and isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            return [
+                f"{indent}{name} = {source}.get({key!r})",
+                f"{indent}if {name} is None:",
+                f"{indent}  {name} = []",
+                f"{indent}elif {name}.__class__ is list:",
+                *self.items(item, name, indent + "  "),
+                f"{indent}else:",
+                f"{indent}  raise TypeError('expected an array')",
+            ]
+        lines = [
+            f"{indent}{name} = {source}.get({key!r}, _MISSING)",
+            f"{indent}if {name} is _MISSING:",
         ]
-    head = [f"  {name} = o.get({key!r}, _MISSING)", f"  if {name} is _MISSING:"]
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        scope[f"_factory{index}"] = default.factory  # type: ignore[union-attr]
-        head.append(f"    {name} = _factory{index}()")
-    else:
-        scope[f"_default{index}"] = default
-        head.append(f"    {name} = _default{index}")
-    head.append("  else:")
-    return head + _convert(index, name, tp, scope, hook_for, "    ")
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            factory = self.bind("_factory", default.factory)  # type: ignore[union-attr]
+            lines.append(f"{indent}  {name} = {factory}()")
+        else:
+            lines.append(f"{indent}  {name} = {self.bind('_default', default)}")
+        lines.append(f"{indent}else:")
+        return lines + self.convert(name, tp, indent + "  ")
+
+    def items(self, item: type, name: str, indent: str) -> list[str]:
+        """The lines that replace the list ``name`` by its items structured as ``item``."""
+        wire = self.wire_for(item)
+        if wire is None or not _buildable(item, wire):
+            hook = self.bind("_item", self.hook_for(item))
+            return [f"{indent}{name} = [{hook}(x, None) for x in {name}]"]
+        built, each, value = self.local("items"), self.local("x"), self.local("ob")
+        return [
+            f"{indent}{built} = []",
+            f"{indent}for {each} in {name}:",
+            *self.build(item, wire, each, value, indent + "  "),
+            f"{indent}  {built}.append({value})",
+            f"{indent}{name} = {built}",
+        ]
+
+    def convert(self, name: str, tp: Any, indent: str) -> list[str]:
+        """The lines that check or convert the local ``name`` to ``tp``."""
+        scalar = _scalar(tp)
+        if scalar is None:
+            hook, type_ = self.bind("_hook", self.hook_for(tp)), self.bind("_type", tp)
+            return [f"{indent}{name} = {hook}({name}, {type_})"]
+        kind, optional = scalar
+        if optional:
+            return [f"{indent}if {name} is not None:", *_rule(kind, name, indent + "  ")]
+        return _rule(kind, name, indent)
 
 
 def _attrs_list_item(tp: Any) -> Any:
@@ -174,26 +243,6 @@ def _attrs_list_item(tp: Any) -> Any:
         if isinstance(item, type) and attrs.has(item):
             return item
     return None
-
-
-def _convert(
-    index: int,
-    name: str,
-    tp: Any,
-    scope: dict[str, Any],
-    hook_for: Callable[[Any], StructureHook],
-    indent: str,
-) -> list[str]:
-    """The lines that check or convert the local ``name`` to ``tp``."""
-    scalar = _scalar(tp)
-    if scalar is None:
-        scope[f"_hook{index}"] = hook_for(tp)
-        scope[f"_type{index}"] = tp
-        return [f"{indent}{name} = _hook{index}({name}, _type{index})"]
-    kind, optional = scalar
-    if optional:
-        return [f"{indent}if {name} is not None:", *_rule(kind, name, indent + "  ")]
-    return _rule(kind, name, indent)
 
 
 def _compile(source: str, scope: dict[str, Any], name: str) -> StructureHook:

@@ -285,14 +285,19 @@ def _structure_dict(tp: Any, conv: cattrs.Converter) -> StructureHook:
     )
 
 
-def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
+def _plain_wire(cls: Any) -> dict[str, str] | None:
+    """A class's field-to-key map, when its objects are built from their keys alone."""
     shape = _Shape.of(cls)
-    plain = not shape.any_case and shape.rest is None
+    return shape.wire if not shape.any_case and shape.rest is None else None
+
+
+def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
     detailed = conv.detailed_validation
-    if plain and not detailed:
-        fast = make_structure_fn(cls, shape.wire, conv.get_structure_hook)
+    if not detailed:
+        fast = make_structure_fn(cls, conv.get_structure_hook, _plain_wire)
         if fast is not None:
             return fast
+    shape = _Shape.of(cls)
     generated = make_dict_structure_fn(
         cls,
         conv,
@@ -300,7 +305,7 @@ def _structure_attrs(cls: Any, conv: cattrs.Converter) -> StructureHook:
         _cattrs_detailed_validation=detailed,
         **shape.structure_overrides(),
     )
-    if plain and not detailed:
+    if not detailed and not shape.any_case and shape.rest is None:
         return generated
 
     def structure_object(value: Any, tp: Any) -> Any:
