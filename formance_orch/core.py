@@ -189,11 +189,12 @@ def _no_authorization() -> None:
     return None
 
 
-def _checked_url(text: str, what: str) -> yarl.URL:
+def _checked_url(text: str, what: str, *, query: bool = False) -> yarl.URL:
     """``text`` as an http(s) URL without credentials; raises ``ValueError`` naming ``what``.
 
     A URL holding credentials is refused before anything else, and never
-    quoted: its password would end up in messages and logs.
+    quoted: its password would end up in messages and logs. A query is
+    refused too, unless ``query``.
     """
     try:
         url: yarl.URL | None = yarl.URL(text.strip())
@@ -206,7 +207,7 @@ def _checked_url(text: str, what: str) -> yarl.URL:
         )
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise ValueError(f"{what} must be an http:// or https:// URL, got {text!r}")
-    if url.query_string or url.fragment:
+    if (url.query_string and not query) or url.fragment:
         raise ValueError(f"{what} must not have a query or fragment, got {text!r}")
     return url
 
@@ -333,7 +334,7 @@ class SDKCore:
         if not token_url:
             return self.server_url + DEFAULT_TOKEN_PATH
         if "://" in token_url:
-            return str(_checked_url(token_url, "Security.token_url"))
+            return str(_checked_url(token_url, "Security.token_url", query=True))
         return self.server_url + "/" + token_url.lstrip("/")
 
     @property

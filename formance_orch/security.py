@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
-from formance_orch._http import read_body
+from formance_orch._http import read_body, where
 from formance_orch.clock import Clock
 from formance_orch.errors import AuthenticationError
 
@@ -226,6 +226,7 @@ class ClientCredentialsAuthenticator:
         "_security",
         "_timeout",
         "_token_url",
+        "_where",
     )
 
     def __init__(
@@ -238,7 +239,11 @@ class ClientCredentialsAuthenticator:
         headers: Mapping[str, str],
     ) -> None:
         self._security = security
+        import yarl  # loaded with the core already
+
         self._token_url = token_url
+        # How errors and logs name it: scheme://host:port/path, never a query.
+        self._where = where(yarl.URL(token_url))
         self._clock = clock
         # The shared fetch runs with the core's timeout and headers, whichever caller starts it.
         self._timeout = timeout
@@ -274,11 +279,11 @@ class ClientCredentialsAuthenticator:
         if not done:
             # This caller's own bound: the shared request goes on for the others.
             raise AuthenticationError(
-                f"the token endpoint {self._token_url} did not answer within {wait} s",
-                url=self._token_url,
+                f"the token endpoint {self._where} did not answer within {wait} s",
+                url=self._where,
             )
         if task.cancelled():
-            raise AuthenticationError("the token request was cancelled", url=self._token_url)
+            raise AuthenticationError("the token request was cancelled", url=self._where)
         return task.result()
 
     def _settle(self, task: asyncio.Task[str]) -> None:
@@ -311,12 +316,16 @@ class ClientCredentialsAuthenticator:
         }
         if self._security.scopes:
             form["scope"] = " ".join(self._security.scopes)
-        url = self._token_url
+        url = self._where
         started = self._clock.monotonic()
         try:
             # allow_redirects=False: a redirect would carry the form, secret included, elsewhere.
             async with session().post(
-                url, data=form, headers=self._headers, timeout=self._timeout, allow_redirects=False
+                self._token_url,
+                data=form,
+                headers=self._headers,
+                timeout=self._timeout,
+                allow_redirects=False,
             ) as response:
                 status = response.status
                 body = await read_body(response, TOKEN_BODY_LIMIT)

@@ -73,6 +73,8 @@ class Figures:
     escaped: int = 0
     leaks: int = 0
     log_records: int = 0
+    #: Retained memory growth measured by the endurance run (bytes), when it ran.
+    retained: int | None = None
 
     def lines(self) -> list[str]:
         if not (self.calls or self.examples or self.faults):
@@ -88,6 +90,8 @@ class Figures:
         if self.faults:
             kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.faults.items()))
             out.append(f"faults injected: {sum(self.faults.values())} ({kinds})")
+        if self.retained is not None:
+            out.append(f"endurance: retained memory grew by {self.retained / 1024:.0f} KiB")
         out += [
             f"calls made: {self.calls}",
             f"log records checked for secrets: {self.log_records}",

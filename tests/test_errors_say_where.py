@@ -227,3 +227,30 @@ async def test_bodies_can_be_logged_redacted_and_cut(server, make_core, caplog) 
     assert "long-token-number-1" not in response_line
     assert "more characters]" in response_line  # cut
     assert len(response_line) < 1000
+
+
+async def test_a_token_url_with_a_query_is_used_and_named_without_it(server, make_core) -> None:
+    core: SDKCore = make_core(
+        security=Security(
+            client_id="c", client_secret=CLIENT_SECRET, token_url=server.token_url + "?p=policy"
+        )
+    )
+    server.token_script = [Reply(status=401, json={"error": "invalid_client"})]
+
+    result = await orchestration_v2_get_instance(core, "i")
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, AuthenticationError)
+    assert result.error.url == server.token_url
+    assert "p=policy" not in result.error.message
+    assert server.token_requests[0].query == {"p": "policy"}
+
+
+def test_default_ports_are_named() -> None:
+    import yarl
+
+    from formance_orch._http import where
+
+    assert where(yarl.URL("https://acme.formance.cloud/api/x?q=1")) == (
+        "https://acme.formance.cloud:443/api/x"
+    )
