@@ -88,6 +88,7 @@ async def _in_process(url: str, server_pid: int, settings: dict[str, int]) -> di
     ids = [item["id"] for item in json.loads(body)["cursor"]["data"]]
     samples: dict[str, Any] = {}
     busy: dict[str, list[float]] = {contender.key: [] for contender in contenders}
+    client_cpu: dict[str, list[float]] = {contender.key: [] for contender in contenders}
     opened = []
     try:
         for contender in contenders:
@@ -105,15 +106,16 @@ async def _in_process(url: str, server_pid: int, settings: dict[str, int]) -> di
 
         async def concurrent(contender: Any) -> float:
             cpu = measures.server_cpu_seconds(server_pid)
-            started = time.perf_counter()
-            rate = await measures.concurrent(
-                contender, ids, settings["concurrent_calls"], settings["in_flight"]
-            )
+            started, own = time.perf_counter(), time.process_time()
+            calls = settings["concurrent_calls"]
+            rate = await measures.concurrent(contender, ids, calls, settings["in_flight"])
             elapsed = time.perf_counter() - started
+            client_cpu[contender.key].append((time.process_time() - own) / calls * 1e6)
             busy[contender.key].append((measures.server_cpu_seconds(server_pid) - cpu) / elapsed)
             return rate
 
         samples["concurrent_per_s"] = await measures.alternate(contenders, concurrent, reps)
+        samples["concurrent_cpu_us"] = client_cpu
         samples["list_call_ms"] = await measures.alternate(
             contenders,
             lambda c: measures.list_call(c, settings["list_calls_per_sample"]),
@@ -191,6 +193,13 @@ def main(argv: list[str]) -> int:
         f"{titles[key]} {max(values):.0%}" for key, values in found["server_busy"].items()
     )
     print(f"bench server CPU busy (max) during 64-in-flight runs: {busy}")
+    cpu = results["concurrent_cpu_us"]
+    extra = ", ".join(
+        f"{titles[key]} {cpu[key]['median'] - cpu['raw']['median']:+.1f} us"
+        for key in titles
+        if key != "raw"
+    )
+    print(f"client CPU per call at 64 in flight, over raw aiohttp's (medians): {extra}")
     verdicts = report.verdicts(results)
     for key, found_targets in verdicts.items():
         missed = [name for name, verdict in found_targets.items() if not verdict["met"]]

@@ -51,6 +51,7 @@ ROWS = (
         limit=0.90,
         target=">= 0.90x",
     ),
+    Row("concurrent_cpu_us", "  client CPU per call at 64 in flight, us", 1),
     Row("list_call_ms", "list_instances 1000, full call, ms", 1, limit=1.6, target="<= 1.6x"),
     Row("list_decode_ms", "list 1000 decode from bytes, ms", 1),
     Row(

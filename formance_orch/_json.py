@@ -8,6 +8,7 @@ Integers of any size stay exact either way.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,10 @@ except ImportError:  # pragma: no cover - exercised when orjson is absent
     _orjson = None
 
 __all__ = ["JSONFloat", "dumps", "loads"]
+
+_raw_decode = json.JSONDecoder().raw_decode
+#: Matches from a position when only JSON's insignificant whitespace (RFC 8259) follows.
+_only_whitespace = re.compile(r"[ \t\n\r]*\Z").match
 
 
 class JSONFloat(float):
@@ -54,11 +59,15 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
             except _orjson.JSONDecodeError:
                 pass  # beyond 64-bit integers or 1024 levels: the stdlib decides
         try:
-            # What json.loads does with bytes when it detects UTF-8, without the detection.
-            return json.loads(body.decode("utf-8", "surrogatepass"))
+            # What json.loads does with UTF-8 bytes, without its detection and checks.
+            text = body.decode("utf-8", "surrogatepass")
+            value, end = _raw_decode(text)
+            if end == len(text) or _only_whitespace(text, end) is not None:
+                return value
         except ValueError:
-            # Not UTF-8 (a BOM, UTF-16 or UTF-32), or not JSON: let json decide and say why.
-            return json.loads(body)
+            pass
+        # Leading whitespace, a BOM, UTF-16 or UTF-32, or not JSON: json decides and says why.
+        return json.loads(body)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
 

@@ -222,7 +222,7 @@ class Body:
 
 
 class Operation(Generic[T, E]):
-    """One API operation, declared; calling it performs the request.
+    """One API operation, declared; ``call(core, ...)`` performs the request.
 
     ``path`` is relative to ``/api/orchestration`` and names its parameters
     with their Python names (``/v2/instances/{instance_id}``); parameters not
@@ -294,7 +294,7 @@ class Operation(Generic[T, E]):
             urls, data = self._prepare(core, path, query, body, fields, options)
         except InvalidRequestError as error:
             return _rejected(error)
-        return cast("Awaitable[Result[T, E]]", send(core, self, urls, data, options))
+        return send(core, self, urls, data, options)
 
     __call__ = call
 
@@ -323,12 +323,14 @@ class Operation(Generic[T, E]):
             if value is None:
                 raise InvalidRequestError(f"{param.name} is required", parameter=param.name)
             segments.append(param.encode(value))
-        pairs = []
-        for param in self.query:
-            value = query.get(param.name)
-            if value is not None:
-                pairs.append(f"{param.key}={param.encode(value)}")
-        query_string = "&".join(pairs)
+        query_string = ""
+        if self.query:
+            pairs = []
+            for param in self.query:
+                value = query.get(param.name)
+                if value is not None:
+                    pairs.append(f"{param.key}={param.encode(value)}")
+            query_string = "&".join(pairs)
         urls = [core.api_url(self._templates[0].format(*segments), query_string)]
         for template in self._templates[1:]:
             urls.append(core.api_url(template.format(*segments), query_string))

@@ -34,7 +34,6 @@ from formance_orch.errors import (
     AuthenticationError,
     FormanceError,
     InvalidRequestError,
-    OperationError,
     RequestTimeoutError,
     redact,
     redact_error,
@@ -104,31 +103,27 @@ class Call:
         data: bytes | None,
         options: RequestOptions | None,
     ) -> None:
-        retry = core.retries
-        timeout = core.client_timeout
-        max_response_bytes = core.max_response_bytes
-        headers: Mapping[str, str] | None = None
-        if data is not None:
-            headers = {**core.headers, "Content-Type": JSON_CONTENT_TYPE}
-        if options is not None:
-            if options.retries is not None:
-                retry = options.retries
-            if options.timeout is not None:
-                timeout = aiohttp.ClientTimeout(total=options.timeout)
-            if options.max_response_bytes is not None:
-                max_response_bytes = options.max_response_bytes
-            if options.headers:
-                headers = _merged(headers or core.headers, options.headers)
         self.core = core
         self.op = op
         self.routes = routes
         self.data = data
-        self.retry: RetryConfig = retry
-        self.timeout = timeout
-        self.max_response_bytes = max_response_bytes
+        self.retry: RetryConfig = core.retries
+        self.timeout = core.client_timeout
+        self.max_response_bytes = core.max_response_bytes
         #: The headers of every attempt, before ``Authorization`` and the hooks;
         #: None when the call adds none to the core's (the common case, made cheap).
-        self.headers = headers
+        self.headers: Mapping[str, str] | None = None
+        if data is not None:
+            self.headers = {**core.headers, "Content-Type": JSON_CONTENT_TYPE}
+        if options is not None:
+            if options.retries is not None:
+                self.retry = options.retries
+            if options.timeout is not None:
+                self.timeout = aiohttp.ClientTimeout(total=options.timeout)
+            if options.max_response_bytes is not None:
+                self.max_response_bytes = options.max_response_bytes
+            if options.headers:
+                self.headers = _merged(self.headers or core.headers, options.headers)
         self.route = 0
         self.attempts = 0
         self.reauthenticated = False
@@ -183,12 +178,12 @@ def send(
     routes: list[yarl.URL],
     data: bytes | None,
     options: RequestOptions | None,
-) -> Awaitable[Result[Any, OperationError]]:
+) -> Awaitable[Result[Any, Any]]:
     """Perform a validated call: the coroutine that runs its attempts.
 
     Not itself a coroutine, so that a call costs one coroutine frame less.
     """
-    return _send_handling_retries(Call(core, op, routes, data, options))  # type: ignore[return-value]
+    return _send_handling_retries(Call(core, op, routes, data, options))
 
 
 async def _send_handling_retries(call: Call) -> Ok[Any] | Err[FormanceError]:

@@ -241,9 +241,8 @@ class SDKCore:
     """
 
     __slots__ = (
-        "_api_authority",
+        "_api",
         "_api_path",
-        "_api_scheme",
         "_auth",
         "_closed",
         "_keeper",
@@ -300,11 +299,9 @@ class SDKCore:
         self.clock: Clock = clock if clock is not None else SystemClock()
         #: Headers sent with every request (read-only: a session the core creates carries them).
         self.headers: Mapping[str, str] = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        # The parts every request URL is built from (yarl.URL.build is the cheap constructor).
-        api = yarl.URL(self.server_url + API_PREFIX)
-        self._api_scheme = api.scheme
-        self._api_authority = api.raw_authority
-        self._api_path = api.raw_path
+        # What every request URL is built from.
+        self._api = yarl.URL(self.server_url + API_PREFIX)
+        self._api_path = self._api.raw_path
         #: (internal) The default timeout of one attempt, as aiohttp takes it.
         self.client_timeout = aiohttp.ClientTimeout(total=self.timeout)
         self._auth: Authenticator | None = make_authenticator(
@@ -423,9 +420,12 @@ class SDKCore:
 
     def api_url(self, path: str, query_string: str = "") -> yarl.URL:
         """The URL of ``path`` under the API prefix; ``path`` and the query are pre-encoded."""
+        api = self._api
+        if not query_string:  # most calls: with_path is the cheaper constructor
+            return api.with_path(self._api_path + path, encoded=True)
         return yarl.URL.build(
-            scheme=self._api_scheme,
-            authority=self._api_authority,
+            scheme=api.scheme,
+            authority=api.raw_authority,
             path=self._api_path + path,
             query_string=query_string,
             encoded=True,

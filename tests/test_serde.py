@@ -130,3 +130,16 @@ def test_bodies_that_are_not_json_raise_what_json_raises(body) -> None:
         expected = type(exc)
     with pytest.raises(expected):
         _json.loads(body)
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"a": [1]}', b'{"a": [1]}\n', b' \r\n\t{"a": [1]} \n', b"[]", b"3"]
+)
+def test_json_whitespace_around_a_body_is_allowed(body) -> None:
+    assert _json.loads(body) == json.loads(body)
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1}\n\x0b', b'{"a": 1}\xc2\xa0', b'{"a": 1}{"b": 2}'])
+def test_anything_else_after_a_body_is_rejected(body) -> None:
+    with pytest.raises(json.JSONDecodeError):
+        _json.loads(body)

@@ -193,6 +193,17 @@ async def test_server_url_with_a_path_prefix(server, make_core) -> None:
     assert server.requests[0].raw_path == f"/prefix{API}/v2/instances/i-1"
 
 
+async def test_server_url_with_a_path_prefix_and_a_query(server, make_core) -> None:
+    core = make_core(server_url=server.url + "/prefix/")
+    server.reply(Reply(json={"cursor": {"pageSize": 5, "hasMore": False, "data": []}}))
+
+    await orchestration_v2_list_instances(core, page_size=5, workflow_id="a b/c")
+
+    request = server.requests[0]
+    assert request.raw_path == f"/prefix{API}/v2/instances?pageSize=5&workflowID=a%20b%2Fc"
+    assert request.query == {"pageSize": "5", "workflowID": "a b/c"}
+
+
 async def test_timestamps_keep_their_offset_and_microseconds(server, core: SDKCore) -> None:
     server.reply(Reply(json={"data": instance_json()}))
 
