@@ -238,9 +238,9 @@ class ClientCredentialsAuthenticator:
         timeout: aiohttp.ClientTimeout,
         headers: Mapping[str, str],
     ) -> None:
-        self._security = security
-        import yarl  # loaded with the core already
+        import yarl  # loaded with the core already; imported here to keep this module light
 
+        self._security = security
         self._token_url = token_url
         # How errors and logs name it: scheme://host:port/path, never a query.
         self._where = where(yarl.URL(token_url))
