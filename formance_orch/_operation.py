@@ -102,9 +102,9 @@ class Param:
         if value.__class__ is str and self.kind is str and _needs_no_quoting(value):
             return value  # most ids (UUIDs, slugs): valid, and the same as URL text
         self.check(value)
-        # The plain value of a subclass (a str-valued enum member, say): never its own __str__.
         if isinstance(value, bool):
             return "true" if value else "false"
+        # The plain value of a subclass (a str-valued enum member, say), never its own __str__.
         if isinstance(value, int):
             return int.__repr__(value)
         try:

@@ -478,12 +478,13 @@ def check_tree(value: Any) -> None:
     budget = MAX_VALUES
     while stack:
         item, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise ValueError(f"it holds more than {MAX_VALUES} values (or contains itself)")
         if isinstance(item, _SCALARS):
             continue
-        budget -= 1
-        if depth >= MAX_DEPTH or budget < 0:
-            what = f"nested more than {MAX_DEPTH} levels deep" if budget >= 0 else "too large"
-            raise ValueError(f"it is {what} (or contains itself)")
+        if depth >= MAX_DEPTH:
+            raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep (or contains itself)")
         if isinstance(item, Mapping):
             for key, child in item.items():
                 if not isinstance(key, str):

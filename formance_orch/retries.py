@@ -180,7 +180,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = email.utils.parsedate_to_datetime(value)
             seconds = when.timestamp() - (time.time() if now is None else now)
         except (TypeError, ValueError, IndexError, OverflowError):
-            # A hostile date (an offset of 20 digits, year 9999 at -23:59) is not a wait.
+            # A date that cannot be computed with (an offset of 20 digits) is not a wait.
             return None
         return max(seconds, 0.0)
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:

@@ -47,6 +47,14 @@ async def test_a_payload_nested_100k_deep_is_refused(server, core) -> None:
     assert server.requests == []
 
 
+async def test_a_payload_of_more_than_a_million_values_is_refused(server, core) -> None:
+    result = await orchestration_v2_test_trigger(core, "trg", payload={"many": [0] * 1_000_001})
+
+    error = assert_refused(result, "payload")
+    assert "more than 1000000 values" in error.message
+    assert server.requests == []
+
+
 async def test_a_payload_that_contains_itself_is_refused(server, core) -> None:
     payload: dict[str, object] = {"a": [1]}
     payload["a"].append(payload)  # type: ignore[attr-defined]
