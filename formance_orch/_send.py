@@ -201,6 +201,11 @@ async def _send_handling_retries(call: Call) -> Ok[Any] | Err[FormanceError]:
             meta.status,
             meta.headers.get("Retry-After"),
             idempotent=call.op.idempotent,
+            at_least=(
+                call.core.authorization_backoff()
+                if isinstance(result.error, AuthenticationError)
+                else 0.0
+            ),
         )
         if delay is None:
             return result

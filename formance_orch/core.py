@@ -490,6 +490,15 @@ class SDKCore:
         """Forget ``header`` after the API refused it; True if a fresh one may be fetched."""
         return self._auth is not None and self._auth.invalidate(header)
 
+    def authorization_backoff(self) -> float:
+        """Seconds until a failed token fetch may be tried again (0: at once).
+
+        A failed fetch is shared with every caller for a moment (``security``):
+        a retry sooner would only see that failure again.
+        """
+        auth = self._auth
+        return 0.0 if auth is None else auth.backoff()
+
     def secrets(self) -> tuple[str, ...]:
         """Every secret this core knows: the client secret, the tokens it has held."""
         auth = self._auth

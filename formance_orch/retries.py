@@ -137,13 +137,20 @@ class RetryState:
         self._waits: Generator[float, None, None] | None = None
 
     def next_wait(
-        self, failure: Failure, status: int, retry_after: str | None, *, idempotent: bool
+        self,
+        failure: Failure,
+        status: int,
+        retry_after: str | None,
+        *,
+        idempotent: bool,
+        at_least: float = 0.0,
     ) -> float | None:
         """Seconds to wait before trying a failed attempt again, or None to give up.
 
-        ``retry_after`` is the answer's ``Retry-After`` header, if any. Gives
-        up after ``max_attempts``, for failures the policy does not retry, and
-        when the wait would end past ``max_elapsed``.
+        ``retry_after`` is the answer's ``Retry-After`` header, if any;
+        ``at_least`` a wait the failure itself asks for (a token failure still
+        shared). Gives up after ``max_attempts``, for failures the policy does
+        not retry, and when the wait would end past ``max_elapsed``.
         """
         config = self._config
         self._attempts += 1
@@ -158,6 +165,7 @@ class RetryState:
             if self._waits is None:
                 self._waits = config.waits()
             delay = next(self._waits)
+        delay = max(delay, at_least)
         if self._clock.monotonic() - self._started + delay > config.max_elapsed:
             return None
         return delay

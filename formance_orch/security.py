@@ -179,6 +179,10 @@ class Authenticator(Protocol):
         """Forget ``header`` after a 401; True if a new one may be fetched."""
         ...
 
+    def backoff(self) -> float:
+        """Seconds until a failed fetch may be tried again (0: at once)."""
+        ...
+
     def secrets(self) -> tuple[str, ...]:
         """The strings that must never appear in messages."""
         ...
@@ -197,6 +201,9 @@ class StaticAuthenticator:
 
     async def fetch(self, session: SessionSource, wait: float | None) -> str:
         return self._header
+
+    def backoff(self) -> float:
+        return 0.0
 
     def invalidate(self, header: str) -> bool:
         return False
@@ -240,6 +247,9 @@ class ProviderAuthenticator:
                 "(spaces, control or non-ASCII characters)"
             )
         return f"Bearer {token}"
+
+    def backoff(self) -> float:
+        return 0.0
 
     def invalidate(self, header: str) -> bool:
         return True
@@ -333,6 +343,13 @@ class ClientCredentialsAuthenticator:
             self._failure, self._failed_at = error, self._clock.monotonic()
         elif error is None:
             self._failure = None
+
+    def backoff(self) -> float:
+        # A failure is shared for FAILURE_SHARING seconds: a retry before then would only
+        # see it again, so the retry layer waits at least this long.
+        if self._failure is None:
+            return 0.0
+        return max(0.0, FAILURE_SHARING - (self._clock.monotonic() - self._failed_at))
 
     def invalidate(self, header: str) -> bool:
         # Another caller may already have replaced the token: only drop the one refused.

@@ -46,7 +46,9 @@ def fork(url: str) -> None:
     holder.start()
     wait_for_the_test()  # the held request has reached the server
     say(get(core, "parent-1"))  # on a second connection, idle in the pool at the fork
-    inherited = core._portal.core().session().connector
+    session = core._portal.core()._session  # the one the portal loop made (test only)
+    assert session is not None
+    inherited = session.connector
     assert inherited is not None
     pid = os.fork()
     if pid == 0:

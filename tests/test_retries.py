@@ -190,7 +190,9 @@ async def test_timeout_becomes_a_timeout_error(server, make_core) -> None:
 
 
 async def test_per_call_timeout_overrides_the_core(server, core) -> None:
-    server.reply(Reply(hang=True))
+    server.reply(Reply(json={"data": instance_json()}), Reply(hang=True))
+    # The token first, so that the short timeout below bounds the API request alone.
+    assert isinstance(await orchestration_v2_get_instance(core, "i"), Ok)
     options = RequestOptions(timeout=0.05, retries=RetryConfig.none())
 
     result = await orchestration_v2_get_instance(core, "i", options=options)
