@@ -125,7 +125,19 @@ def test_the_graph_checks_see_imports() -> None:
 
 # --- lazy export tables ----------------------------------------------------------------
 
-LAZY_PACKAGES = ("formance_orch", "formance_orch.models", "formance_orch.funcs")
+# Every package whose names come from ``_lazy.lazy_exports``.
+LAZY_PACKAGES = tuple(
+    sorted(
+        name
+        for name, path in MODULES.items()
+        if path.name == "__init__.py" and "lazy_exports(" in path.read_text()
+    )
+)
+
+
+def test_the_lazy_packages_are_found() -> None:
+    assert {"formance_orch", "formance_orch.models", "formance_orch.funcs"} <= set(LAZY_PACKAGES)
+    assert {"formance_orch.sync", "formance_orch.emulator"} <= set(LAZY_PACKAGES)
 
 
 def type_checking_exports(package: str) -> dict[str, str]:
