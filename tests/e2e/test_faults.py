@@ -6,6 +6,7 @@ the emulator holds are counted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -141,3 +142,22 @@ async def test_a_token_endpoint_briefly_down(faulty: tuple[Emulator, SDKCore]) -
 
     assert isinstance(result, Ok)
     assert emu.faults.injected == {"error": 1}
+
+
+@pytest.mark.parametrize("when", ["before", "after", "mid-body"])
+async def test_a_dropped_connection_is_not_logged_as_a_server_error(
+    faulty: tuple[Emulator, SDKCore], when: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    emu, core = faulty
+    flow = (await orchestration_v2_create_workflow(core, stages=[])).unwrap().id
+    instance = (await orchestration_v2_run_workflow(core, flow)).unwrap()
+    emu.faults.add(Fault(kind="drop", route="get_instance", when=when, times=2))
+
+    with caplog.at_level(logging.DEBUG):
+        result = await orchestration_v2_get_instance(core, instance.id)
+
+    assert isinstance(result, Ok)
+    assert emu.faults.injected == {"drop": 2}
+    # The drop is what the fault plan asked for, not a crash of the emulator.
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.getMessage() for record in warnings] == []
