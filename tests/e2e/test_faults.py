@@ -14,7 +14,9 @@ import pytest
 
 from formance_orch import Err, Ok, SDKCore
 from formance_orch.emulator import Emulator, Fault, ManualClock
+from formance_orch.funcs.orchestration_v2_create_trigger import orchestration_v2_create_trigger
 from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v2_create_workflow
+from formance_orch.funcs.orchestration_v2_delete_trigger import orchestration_v2_delete_trigger
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from formance_orch.funcs.orchestration_v2_list_instances import orchestration_v2_list_instances
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
@@ -161,3 +163,20 @@ async def test_a_dropped_connection_is_not_logged_as_a_server_error(
     # The drop is what the fault plan asked for, not a crash of the emulator.
     warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert [record.getMessage() for record in warnings] == []
+
+
+async def test_a_delete_retried_after_it_took_effect_deletes_once_and_answers_the_retrys_404(
+    faulty: tuple[Emulator, SDKCore],
+) -> None:
+    # DELETE is retried after a 5xx: the trigger is deleted once, and the caller gets
+    # the retry's answer, a 404, although its delete took effect.
+    emu, core = faulty
+    flow = (await orchestration_v2_create_workflow(core, stages=[])).unwrap().id
+    trigger = (await orchestration_v2_create_trigger(core, event="X", workflow_id=flow)).unwrap()
+    emu.faults.add(Fault(kind="error", when="after", route="delete_trigger", times=1))
+
+    result = await orchestration_v2_delete_trigger(core, trigger.id)
+
+    assert isinstance(result, Err)
+    assert (result.error.status, result.meta.attempts) == (404, 2)
+    assert [held.deleted for held in emu.triggers_held] == [True]
