@@ -6,7 +6,7 @@ TEST_STAMP := $(VENV)/.installed-test
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed-bench
 
-.PHONY: test lint typecheck unit demo dist clean bench
+.PHONY: test lint typecheck unit demo dist clean bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ DIST ?= dist
 dist: $(TEST_STAMP)
 	rm -rf $(DIST)
 	$(BIN)/python -m build --no-isolation --sdist --wheel --outdir $(DIST) .
+
+# The reliability proof suites at full scale (>= 10,000 examples per operation; tens of
+# minutes). `make test` runs the same suites with modest counts.
+fuzz: $(TEST_STAMP)
+	FORMANCE_PROOF=fuzz $(BIN)/pytest -m proof -p no:cacheprovider
 
 # Benchmarks, not part of `make test`: their own venv, with the peer SDK and orjson.
 $(BENCH_VENV)/bin/python:

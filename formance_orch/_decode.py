@@ -3,9 +3,9 @@
 A 2xx answer becomes ``Ok(value)`` through the operation's ``Response`` (or
 an ``Err`` when its body is not the JSON the model expects); any other status
 becomes ``Err``: ``APIError`` when the body is a ``V2Error``, else
-``UnexpectedResponseError``. Every text an error keeps from the body goes
-through the caller's ``redact`` first. Nothing here does I/O or raises for a
-bad body.
+``UnexpectedResponseError``. Errors keep the body's whole text here: the
+sending layer redacts every field, then cuts bodies to a snippet
+(``errors.redact_error``). Nothing here does I/O or raises for a bad body.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import contextlib
 import functools
 import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from formance_orch import _json, _serde
 from formance_orch.errors import (
@@ -24,7 +24,6 @@ from formance_orch.errors import (
     OperationError,
     ResponseValidationError,
     UnexpectedResponseError,
-    snippet,
 )
 from formance_orch.models.common import CursorEnvelope, CursorPage, DataEnvelope, V2Error
 from formance_orch.result import Err, Ok, ResponseMeta
@@ -32,7 +31,7 @@ from formance_orch.result import Err, Ok, ResponseMeta
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-__all__ = ["Redactor", "Response", "paused_gc", "result_of"]
+__all__ = ["Response", "paused_gc", "result_of", "too_large"]
 
 T = TypeVar("T")
 E = TypeVar("E", bound=FormanceError)
@@ -40,14 +39,6 @@ E = TypeVar("E", bound=FormanceError)
 JSON_CONTENT_TYPE = "application/json"
 #: Bodies at least this large are decoded with the cyclic GC paused.
 GC_PAUSE_BYTES = 64 * 1024
-
-
-class Redactor(Protocol):
-    """Whatever removes secrets from a text before an error keeps it."""
-
-    def redact(self, text: str) -> str:
-        """``text`` without any secret the caller knows."""
-        ...
 
 
 class Response(Generic[T, E]):
@@ -119,25 +110,28 @@ class Response(Generic[T, E]):
 
 
 def result_of(
-    response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
+    response: Response[Any, Any], meta: ResponseMeta, body: bytes
 ) -> Ok[Any] | Err[FormanceError]:
     """Classify an answer by its status, then decode it: the result of one attempt."""
     if not 200 <= meta.status < 300:
-        return Err(_classify_error(meta, body, secrets), meta)
+        return Err(_classify_error(meta, body), meta)
     if not response.expects_body:
         return Ok(None, meta)
     content_type = meta.headers.get("Content-Type")
     if not _is_json(content_type):
         reason = f"expected a JSON body, got content type {content_type!r}"
-        return Err(_unexpected(reason, meta, body, secrets), meta)
+        return Err(_unexpected(reason, meta, body), meta)
     if not body:
-        return Err(
-            _unexpected("expected a JSON body, got an empty body", meta, body, secrets), meta
-        )
+        return Err(_unexpected("expected a JSON body, got an empty body", meta, body), meta)
     if len(body) >= GC_PAUSE_BYTES:
         with paused_gc():
-            return _parse(response, meta, body, secrets)
-    return _parse(response, meta, body, secrets)
+            return _parse(response, meta, body)
+    return _parse(response, meta, body)
+
+
+def too_large(meta: ResponseMeta, limit: int) -> UnexpectedResponseError:
+    """The error for an answer whose body was over ``max_response_bytes`` (and was not read)."""
+    return _unexpected(f"the body is larger than max_response_bytes ({limit})", meta, b"")
 
 
 @functools.lru_cache(maxsize=64)
@@ -166,13 +160,13 @@ def paused_gc() -> Iterator[None]:
 
 
 def _parse(
-    response: Response[Any, Any], meta: ResponseMeta, body: bytes, secrets: Redactor
+    response: Response[Any, Any], meta: ResponseMeta, body: bytes
 ) -> Ok[Any] | Err[FormanceError]:
     """Parse and decode a JSON success body."""
     try:
         data = _json.loads(body, exact_numbers=response.exact_numbers)
     except ValueError:
-        return Err(_unexpected("the body is not valid JSON", meta, body, secrets), meta)
+        return Err(_unexpected("the body is not valid JSON", meta, body), meta)
     try:
         return Ok(response.decode(data), meta)
     except Exception:  # noqa: BLE001 - any mismatch becomes a validation error
@@ -181,25 +175,23 @@ def _parse(
             status=meta.status,
             path=where,
             reason=reason,
-            body=snippet(_text(body, secrets)),
+            body=_text(body),
             headers=meta.headers,
         )
         return Err(validation, meta)
 
 
-def _text(body: bytes, secrets: Redactor) -> str:
-    """The body as text for an error, with every known secret removed."""
-    return secrets.redact(body.decode("utf-8", "replace"))
+def _text(body: bytes) -> str:
+    """The body as text for an error (redacted and cut later, with every other field)."""
+    return body.decode("utf-8", "replace")
 
 
-def _unexpected(
-    reason: str, meta: ResponseMeta, body: bytes, secrets: Redactor
-) -> UnexpectedResponseError:
+def _unexpected(reason: str, meta: ResponseMeta, body: bytes) -> UnexpectedResponseError:
     return UnexpectedResponseError(
         f"HTTP {meta.status}: {reason}",
         status=meta.status,
         content_type=meta.headers.get("Content-Type"),
-        body=snippet(_text(body, secrets)),
+        body=_text(body),
         headers=meta.headers,
     )
 
@@ -211,7 +203,7 @@ _V2_ERROR: Response[V2Error, OperationError] = Response.json(V2Error)
 _V2_ERROR_KEYS = frozenset({"errorCode", "errorMessage"})
 
 
-def _classify_error(meta: ResponseMeta, body: bytes, secrets: Redactor) -> FormanceError:
+def _classify_error(meta: ResponseMeta, body: bytes) -> FormanceError:
     """An error status becomes an ``APIError`` when its body is a V2Error.
 
     The server omits an empty ``errorCode`` or ``errorMessage`` (Go's
@@ -230,10 +222,10 @@ def _classify_error(meta: ResponseMeta, body: bytes, secrets: Redactor) -> Forma
                 return APIError(
                     status=meta.status,
                     error_code=parsed.error_code,
-                    error_message=secrets.redact(parsed.error_message),
-                    body=_text(body, secrets),
+                    error_message=parsed.error_message,
+                    body=_text(body),
                     headers=meta.headers,
                     details=parsed.details,
                 )
     reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
-    return _unexpected(f"an error status with {reason}", meta, body, secrets)
+    return _unexpected(f"an error status with {reason}", meta, body)

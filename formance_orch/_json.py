@@ -47,25 +47,29 @@ def loads(body: bytes, *, exact_numbers: bool = False) -> Any:
 
     With ``exact_numbers``, floats are ``JSONFloat``: floats that keep their
     literal, so integral amounts written in exponent form decode exactly.
-    Raises ``ValueError`` when ``body`` is not JSON.
+    Raises ``ValueError`` when ``body`` is not JSON, or is nested too deeply
+    to parse.
     """
-    if exact_numbers:
-        return json.loads(body, parse_float=_json_float)
-    if _orjson is not None:
-        try:
-            return _orjson.loads(body)
-        except _orjson.JSONDecodeError:
-            pass  # orjson rejects integers beyond 64 bits: the stdlib keeps them exact
     try:
-        # What json.loads does with UTF-8 bytes, without its detection and checks.
-        text = body.decode("utf-8", "surrogatepass")
-        value, end = _raw_decode(text)
-        if end == len(text) or _only_whitespace(text, end) is not None:
-            return value
-    except ValueError:
-        pass
-    # Leading whitespace, a BOM, UTF-16 or UTF-32, or not JSON: json decides and says why.
-    return json.loads(body)
+        if exact_numbers:
+            return json.loads(body, parse_float=_json_float)
+        if _orjson is not None:
+            try:
+                return _orjson.loads(body)
+            except _orjson.JSONDecodeError:
+                pass  # beyond 64-bit integers or 1024 levels: the stdlib decides
+        try:
+            # What json.loads does with UTF-8 bytes, without its detection and checks.
+            text = body.decode("utf-8", "surrogatepass")
+            value, end = _raw_decode(text)
+            if end == len(text) or _only_whitespace(text, end) is not None:
+                return value
+        except ValueError:
+            pass
+        # Leading whitespace, a BOM, UTF-16 or UTF-32, or not JSON: json decides and says why.
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
 
 
 def dumps(
@@ -78,14 +82,19 @@ def dumps(
     """UTF-8 JSON, compact unless ``indent`` is given.
 
     ``default`` converts what JSON has no type for. Raises ``TypeError`` or
-    ``ValueError`` (NaN, infinities) on bad input.
+    ``ValueError`` on bad input (NaN, infinities, lone surrogates, nesting
+    too deep to encode).
     """
-    return json.dumps(
-        value,
-        separators=(",", ":") if indent is None else (",", ": "),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=default,
-        indent=indent,
-        sort_keys=sort_keys,
-    ).encode()
+    try:
+        text = json.dumps(
+            value,
+            separators=(",", ":") if indent is None else (",", ": "),
+            ensure_ascii=False,
+            allow_nan=False,
+            default=default,
+            indent=indent,
+            sort_keys=sort_keys,
+        )
+    except RecursionError:
+        raise ValueError("the value is nested too deeply") from None
+    return text.encode()

@@ -27,7 +27,7 @@ from formance_orch import _amounts, _json, _serde
 from formance_orch._decode import Response
 from formance_orch._send import send
 from formance_orch.core import RequestOptions, SDKCore
-from formance_orch.errors import FormanceError, InvalidRequestError
+from formance_orch.errors import FormanceError, InvalidRequestError, shown
 from formance_orch.result import NO_META, Err, Result
 
 if TYPE_CHECKING:
@@ -51,13 +51,16 @@ _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _TOP_KEY = re.compile(r"\$\.(\w+)")
 #: Matches the non-empty values that are their own URL text (not ``.`` or ``..``).
 _needs_no_quoting = re.compile(r"(?!\.\.?\Z)[A-Za-z0-9._~-]+\Z").match
+#: The integers the server parses (Go's ``strconv.ParseInt(..., 10, 64)``).
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @attrs.frozen
 class Param:
     """One argument: its Python name, wire key, type, bounds and whether it is required.
 
-    ``kind`` is ``str`` (non-empty), ``int`` (within ``minimum``..``maximum``),
+    ``kind`` is ``str`` (non-empty), ``int`` (within ``minimum``..``maximum``,
+    and always a 64-bit integer, which is what the server parses),
     ``bool``, or ``object`` (any JSON value, left to a body's model to check).
     ``wire`` defaults to the camelCase of ``name``.
     """
@@ -87,10 +90,12 @@ class Param:
             raise self._invalid("must not be empty")
         if kind is int:
             number = cast("int", value)
-            if self.minimum is not None and number < self.minimum:
-                raise self._invalid(f"must be at least {self.minimum}, got {number}")
-            if self.maximum is not None and number > self.maximum:
-                raise self._invalid(f"must be at most {self.maximum}, got {number}")
+            minimum = _INT64_MIN if self.minimum is None else self.minimum
+            maximum = _INT64_MAX if self.maximum is None else self.maximum
+            if number < minimum:
+                raise self._invalid(f"must be at least {minimum}, got {shown(number)}")
+            if number > maximum:
+                raise self._invalid(f"must be at most {maximum}, got {shown(number)}")
 
     def encode(self, value: Any) -> str:
         """The argument as URL text; raises ``InvalidRequestError`` when it is invalid."""
@@ -99,9 +104,13 @@ class Param:
         self.check(value)
         if isinstance(value, bool):
             return "true" if value else "false"
+        # The plain value of a subclass (a str-valued enum member, say), never its own __str__.
         if isinstance(value, int):
-            return str(int(value))
-        return _encode_segment(str(value))
+            return int.__repr__(value)
+        try:
+            return _encode_segment(str.__str__(value))
+        except UnicodeEncodeError:
+            raise self._invalid("must be valid Unicode text (it holds a lone surrogate)") from None
 
     def _invalid(self, reason: str) -> InvalidRequestError:
         return InvalidRequestError(f"{self.name} {reason}", parameter=self.name)
@@ -175,13 +184,12 @@ class Body:
         else:
             expected = f"a {self.model.__name__} or a mapping" if self.model else "a mapping"
             raise self._invalid(f"must be {expected}, got {type(whole).__name__}")
-        for key, value in data.items():
-            if not isinstance(key, str):
-                raise self._invalid(f"keys must be str, got {type(key).__name__}")
-            if self.string_values and not isinstance(value, str):
-                raise self._invalid(
-                    f"must map to str values, got {type(value).__name__} at {key!r}"
-                )
+        if self.string_values:
+            for key, value in data.items():
+                if not isinstance(value, str):
+                    raise self._invalid(
+                        f"must map to str values, got {type(value).__name__} at {shown(key)}"
+                    )
         try:
             encoded = _serde.dumps(data)
         except (TypeError, ValueError) as exc:

@@ -18,19 +18,26 @@ network failure; cancellation and exceptions raised by hooks propagate.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 
-from formance_orch._decode import JSON_CONTENT_TYPE, Response, result_of
+from formance_orch._decode import JSON_CONTENT_TYPE, Response, result_of, too_large
+from formance_orch._http import read_body, where
 from formance_orch.errors import (
     REDACTED,
     APIConnectionError,
     AuthenticationError,
     FormanceError,
+    InvalidRequestError,
     RequestTimeoutError,
+    redact,
+    redact_error,
+    snippet,
 )
 from formance_orch.hooks import HookContext, call_hooks
 from formance_orch.result import Err, Ok, ResponseMeta, Result
@@ -46,6 +53,9 @@ __all__ = ["Call", "OperationSpec", "send"]
 logger = logging.getLogger("formance_orch")
 
 _NO_HEADERS: Mapping[str, str] = {}
+
+#: Bodies larger than this are handed to aiohttp as a stream (it warns about larger bytes).
+_LARGE_BODY = 1024 * 1024
 
 
 class OperationSpec(Protocol):
@@ -75,6 +85,7 @@ class Call:
         "data",
         "failure",
         "headers",
+        "max_response_bytes",
         "op",
         "reauthenticated",
         "retry",
@@ -98,18 +109,21 @@ class Call:
         self.data = data
         self.retry: RetryConfig = core.retries
         self.timeout = core.client_timeout
+        self.max_response_bytes = core.max_response_bytes
         #: The headers of every attempt, before ``Authorization`` and the hooks;
         #: None when the call adds none to the core's (the common case, made cheap).
         self.headers: Mapping[str, str] | None = None
+        if data is not None:
+            self.headers = {**core.headers, "Content-Type": JSON_CONTENT_TYPE}
         if options is not None:
             if options.retries is not None:
                 self.retry = options.retries
             if options.timeout is not None:
                 self.timeout = aiohttp.ClientTimeout(total=options.timeout)
+            if options.max_response_bytes is not None:
+                self.max_response_bytes = options.max_response_bytes
             if options.headers:
-                self.headers = {**core.headers, **options.headers}
-        if data is not None:
-            self.headers = {**(self.headers or core.headers), "Content-Type": JSON_CONTENT_TYPE}
+                self.headers = _merged(self.headers or core.headers, options.headers)
         self.route = 0
         self.attempts = 0
         self.reauthenticated = False
@@ -132,13 +146,30 @@ class Call:
         """What the hooks are told about the latest attempt."""
         return HookContext(self.op.operation_id, self.op.method, str(self.url), self.attempts)
 
-    def redact(self, text: str) -> str:
-        """``text`` without any secret the core knows.
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret the core knows, and the token this call's latest attempt sent."""
+        secrets = self.core.secrets()
+        if self.authorization is not None:
+            secrets = (*secrets, self.authorization.removeprefix("Bearer "))
+        return secrets
 
-        The one place a call's error texts are redacted: the place to also
-        remove the token this call's attempts sent (``authorization``).
-        """
-        return self.core.redact(text)
+    def redacted(self, result: Err[FormanceError]) -> Err[FormanceError]:
+        """``result`` with every secret removed from its error (every field) and headers."""
+        error = result.error
+        redact_error(error, self.secrets())
+        headers = getattr(error, "headers", None)
+        meta = result.meta
+        if headers is None or headers is meta.headers:
+            return result
+        return Err(error, ResponseMeta(meta.status, headers, meta.attempts, meta.elapsed))
+
+
+def _merged(headers: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with ``extra`` added, replacing any header of the same name in any case."""
+    replaced = {name.lower() for name in extra}
+    merged = {name: value for name, value in headers.items() if name.lower() not in replaced}
+    merged.update(extra)
+    return merged
 
 
 def send(
@@ -160,7 +191,7 @@ async def _send_handling_retries(call: Call) -> Ok[Any] | Err[FormanceError]:
     retry: RetryState | None = None
     while True:
         result = await _send_handling_routes(call)
-        if isinstance(result, Ok):
+        if isinstance(result, Ok) or call.core.closed:
             return result
         if retry is None:
             retry = RetryState(call.retry, call.core.clock, call.started)
@@ -175,7 +206,11 @@ async def _send_handling_retries(call: Call) -> Ok[Any] | Err[FormanceError]:
             return result
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s %s: retrying in %.3f s after %s", call.op.method, call.url, delay, result.error
+                "%s %s: retrying in %.3f s after %s",
+                call.op.method,
+                where(call.url),
+                delay,
+                result.error,
             )
         await call.core.clock.sleep(delay)
 
@@ -204,19 +239,25 @@ async def _send_handling_auth(call: Call) -> Ok[Any] | Err[FormanceError]:
 
 
 async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
-    """One attempt: authenticate, call the hooks, one HTTP exchange, classify and decode."""
+    """One attempt: authenticate, call the hooks, one HTTP exchange, classify and decode.
+
+    Every ``Err`` it returns has been redacted first: hooks, logs and callers
+    only ever see errors without secrets.
+    """
     call.attempts += 1
     core = call.core
     op = call.op
-    session = core.session()
     result: Ok[Any] | Err[FormanceError] | None = None
     authorization = call.authorization = core.cached_authorization()
-    if authorization is None:
-        try:
-            authorization = call.authorization = await core.fetch_authorization(call.timeout)
-        except AuthenticationError as auth_error:
-            call.failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
-            result = Err(auth_error, call.meta(0, _NO_HEADERS))
+    try:
+        if authorization is None:
+            authorization = call.authorization = await core.fetch_authorization(call.timeout.total)
+    except AuthenticationError as auth_error:
+        call.failure = Failure.NOT_SENT if auth_error.transient else Failure.FINAL
+        result = Err(auth_error, call.meta(0, _NO_HEADERS))
+    except InvalidRequestError as refused:  # the core closed while the token was fetched
+        call.failure = Failure.FINAL
+        result = Err(refused, call.meta(0, _NO_HEADERS))
     if result is None:
         hooks = core.hooks
         headers = call.headers
@@ -228,7 +269,18 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
                 headers["Authorization"] = authorization
             if hooks.before_request:
                 await call_hooks(hooks.before_request, call.hook_context(), headers)
+        try:
+            # Acquired last, with no await before the request: it cannot close in between.
+            session = core.session()
+        except InvalidRequestError as refused:
+            call.failure = Failure.FINAL
+            result = Err(refused, call.meta(0, _NO_HEADERS))
+    if result is None:
         url = call.routes[call.route]
+        data: bytes | io.BytesIO | None = call.data
+        if call.data is not None and len(call.data) > _LARGE_BODY:
+            # Written in chunks, yielding to the loop between them (a fresh stream per attempt).
+            data = io.BytesIO(call.data)
         debug = logger.isEnabledFor(logging.DEBUG)
         if debug:
             sent_at = _log_request(call, headers)
@@ -237,22 +289,38 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
                 op.method,
                 url,
                 headers=headers,
-                data=call.data,
+                data=data,
                 timeout=call.timeout,
                 skip_auto_headers=op.skip_auto_headers,
             ) as response:
                 status = response.status
                 response_headers: Mapping[str, str] = response.headers
-                # The one place a response body is read.
-                body = await response.read()
+                body = await read_body(response, call.max_response_bytes)
         except (TimeoutError, aiohttp.ClientError) as exc:
             error, call.failure = _transport_error(exc, call)
             result = Err(error, call.meta(0, _NO_HEADERS))
+        except asyncio.CancelledError:
+            if _cancelled_by_caller(session):
+                raise
+            call.failure = Failure.FINAL
+            closed = APIConnectionError(
+                f"{op.method} {where(url)}: the session closed before the request was sent",
+                sent=False,
+                url=where(url),
+            )
+            result = Err(closed, call.meta(0, _NO_HEADERS))
         else:
+            meta = call.meta(status, response_headers)
             if debug:
-                _log_response(call, status, sent_at)
-            result = result_of(op.response, call.meta(status, response_headers), body, call)
-            call.failure = Failure.FINAL if 200 <= status < 300 else Failure.STATUS
+                _log_response(call, status, sent_at, body)
+            if body is None:
+                call.failure = Failure.FINAL
+                result = Err(too_large(meta, call.max_response_bytes), meta)
+            else:
+                call.failure = Failure.FINAL if 200 <= status < 300 else Failure.STATUS
+                result = result_of(op.response, meta, body)
+    if isinstance(result, Err):
+        result = call.redacted(result)
     hooks = core.hooks
     if isinstance(result, Ok):
         if hooks.after_success:
@@ -262,29 +330,14 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
     return result
 
 
-def _transport_error(exc: BaseException, call: Call) -> tuple[FormanceError, Failure]:
-    """The SDK error for an exception aiohttp raised, and how the attempt failed.
+def _cancelled_by_caller(session: aiohttp.ClientSession) -> bool:
+    """Whether a ``CancelledError`` is the caller's, not aiohttp's.
 
-    The one place aiohttp's exceptions are mapped: a timeout is a
-    ``RequestTimeoutError`` (not sent, if it was the connection that timed
-    out), a refused or unresolvable connection an ``APIConnectionError`` that
-    was not sent, anything else a connection that broke after sending.
+    aiohttp cancels the requests waiting for a free connection when its
+    session closes; only a cancellation of the task itself is the caller's.
     """
-    method, url = call.op.method, call.url
-    error: FormanceError
-    if isinstance(exc, TimeoutError):
-        total = call.timeout.total
-        error = RequestTimeoutError(f"{method} {url.path} timed out after {total} s", timeout=total)
-        connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
-        failure = Failure.NOT_SENT if connecting else Failure.TIMEOUT
-    elif isinstance(exc, aiohttp.ClientConnectorError):
-        reason = f"could not connect to {url.host}:{url.port}: {exc.os_error}"
-        error, failure = APIConnectionError(reason, sent=False), Failure.NOT_SENT
-    else:
-        reason = f"{method} {url.path} failed: {type(exc).__name__}: {exc}"
-        error, failure = APIConnectionError(reason, sent=True), Failure.BROKEN
-    error.__cause__ = exc
-    return error, failure
+    task = asyncio.current_task()
+    return (task is not None and task.cancelling() > 0) or not session.closed
 
 
 def _log_request(call: Call, headers: Mapping[str, str] | None) -> float:
@@ -294,10 +347,12 @@ def _log_request(call: Call, headers: Mapping[str, str] | None) -> float:
         name: REDACTED if name.lower() == "authorization" else value for name, value in sent.items()
     }
     logger.debug("%s %s attempt %d headers=%s", call.op.method, call.url, call.attempts, redacted)
+    if call.core.log_bodies and call.data is not None:
+        logger.debug("%s %s request body: %s", call.op.method, call.url, _shown(call, call.data))
     return call.core.clock.monotonic()
 
 
-def _log_response(call: Call, status: int, sent_at: float) -> None:
+def _log_response(call: Call, status: int, sent_at: float, body: bytes | None) -> None:
     elapsed_ms = (call.core.clock.monotonic() - sent_at) * 1000
     logger.debug(
         "%s %s -> %d in %.1f ms (attempt %d)",
@@ -307,3 +362,40 @@ def _log_response(call: Call, status: int, sent_at: float) -> None:
         elapsed_ms,
         call.attempts,
     )
+    if call.core.log_bodies and body:
+        logger.debug("%s %s response body: %s", call.op.method, call.url, _shown(call, body))
+
+
+def _shown(call: Call, body: bytes) -> str:
+    """A body as the DEBUG log shows it: redacted, then cut."""
+    return snippet(redact(body.decode("utf-8", "replace"), call.secrets()))
+
+
+def _transport_error(exc: BaseException, call: Call) -> tuple[FormanceError, Failure]:
+    """The SDK error for an exception aiohttp raised, and how the attempt failed.
+
+    The one place aiohttp's exceptions are mapped: a timeout is a
+    ``RequestTimeoutError`` (not sent, if it was the connection that timed
+    out), a refused or unresolvable connection an ``APIConnectionError`` that
+    was not sent, anything else a connection that broke after sending. Each
+    names the URL (scheme, host, port, path).
+    """
+    method, url = call.op.method, where(call.url)
+    error: FormanceError
+    if isinstance(exc, TimeoutError):
+        total = call.timeout.total
+        error = RequestTimeoutError(
+            f"{method} {url} timed out after {total} s", timeout=total, url=url
+        )
+        connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
+        failure = Failure.NOT_SENT if connecting else Failure.TIMEOUT
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        reason = f"{method} {url}: could not connect: {exc.os_error}"
+        error, failure = APIConnectionError(reason, sent=False, url=url), Failure.NOT_SENT
+    else:
+        reason = f"{method} {url} failed: {type(exc).__name__}: {exc}"
+        error, failure = APIConnectionError(reason, sent=True, url=url), Failure.BROKEN
+    # A ClientResponseError holds the request's headers, Authorization included (its repr
+    # shows them): its message is in ours, the exception itself is not kept.
+    error.__cause__ = None if isinstance(exc, aiohttp.ClientResponseError) else exc
+    return error, failure

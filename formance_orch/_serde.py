@@ -520,9 +520,48 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+#: How deep a request body may nest: far more than any real body, far less than the stack.
+MAX_DEPTH = 256
+
+#: How many values a request body may hold (a shared sub-list repeated would never end).
+MAX_VALUES = 1_000_000
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def check_tree(value: Any) -> None:
+    """Raise unless ``value`` can be sent as JSON without losing or confusing data.
+
+    Keys must be ``str`` at every depth (the encoder would turn ``1`` into
+    ``"1"``, next to a real ``"1"``); nesting is bounded (which also catches a
+    value that contains itself). Walked without recursion.
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    budget = MAX_VALUES
+    while stack:
+        item, depth = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise ValueError(f"it holds more than {MAX_VALUES} values (or contains itself)")
+        if isinstance(item, _SCALARS):
+            continue
+        if depth >= MAX_DEPTH:
+            raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep (or contains itself)")
+        if isinstance(item, Mapping):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise TypeError(f"keys must be str at every depth, got {type(key).__name__}")
+                stack.append((child, depth + 1))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, depth + 1) for child in item)
+        else:
+            stack.append((_json_default(item), depth + 1))
+
+
 def dumps(value: Any) -> bytes:
     """Encode a request body (models, stage builders and plain data).
 
-    Raises ``TypeError`` or ``ValueError`` on bad input.
+    Raises ``TypeError`` or ``ValueError`` on bad input (``check_tree``).
     """
+    check_tree(value)
     return _json.dumps(value, default=_json_default)

@@ -4,13 +4,15 @@ Every failure is a value: operations return ``Err(error)`` with one of the
 classes below instead of raising. They are still exceptions, so
 ``result.unwrap()`` can raise them and callers can ``except FormanceError``.
 
-No error message, ``str()`` or ``repr()`` ever contains a credential: bodies
-are kept as text snippets, and ``redact`` removes known secrets from them.
+No error message, ``str()``, ``repr()`` or field ever contains a credential:
+the request path passes every error it returns through ``redact_error``.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -33,31 +35,169 @@ __all__ = [
     "ResponseValidationError",
     "UnexpectedResponseError",
     "WaitTimeoutError",
+    "redact",
+    "redact_error",
 ]
 
-#: How many characters of an unexpected body an error keeps.
+#: How many characters of a body an error keeps.
 SNIPPET_LIMIT = 512
+
+#: A text at most this much longer than the limit is kept whole (so cutting twice changes nothing).
+_SNIPPET_SLACK = 64
 
 #: What a secret is replaced with.
 REDACTED = "[redacted]"
 
+#: A secret this long is redacted wherever it occurs; a shorter one only where it is a value.
+LONG_SECRET = 16
+
+# A short secret is replaced where it stands as a whole value: not directly preceded
+# or followed by a letter, a digit or an underscore. A development secret ("s")
+# then leaves "instance" alone, while "Bearer s", "client_secret=s" and '"s"' are
+# redacted. A long one cannot occur by chance: it is replaced wherever it is.
+_VALUE_EDGE_BEFORE = r"(?<![A-Za-z0-9_])"
+_VALUE_EDGE_AFTER = r"(?![A-Za-z0-9_])"
+
+
+def _spellings(secret: str) -> set[str]:
+    """How a secret may come back: as is, form- or percent-encoded, JSON-escaped."""
+    import json
+    from urllib.parse import quote, quote_plus
+
+    return {
+        secret,
+        quote_plus(secret, safe=""),
+        quote(secret, safe=""),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+    }
+
+
+def _alternatives(variants: set[str]) -> str:
+    # Longest first, so that a secret containing another is replaced whole.
+    return "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    long = {v for secret in secrets if len(secret) >= LONG_SECRET for v in _spellings(secret)}
+    short = {v for secret in secrets if 0 < len(secret) < LONG_SECRET for v in _spellings(secret)}
+    parts = []
+    if long:
+        parts.append(f"(?:{_alternatives(long)})")
+    if short:
+        parts.append(f"{_VALUE_EDGE_BEFORE}(?:{_alternatives(short)}){_VALUE_EDGE_AFTER}")
+    return re.compile("|".join(parts)) if parts else None
+
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Return ``text`` with every (non-empty) secret replaced by ``[redacted]``.
+    """Return ``text`` with every secret replaced by ``[redacted]``.
 
-    The one place the SDK removes credentials from text it keeps or logs.
+    Each secret is looked for as is and in its form-encoded, percent-encoded
+    and JSON-escaped spellings. A secret of 16 characters or more is replaced
+    wherever it occurs; a shorter one (a development secret such as ``"s"``)
+    only where it stands as a whole value, not glued to a letter, digit or
+    underscore, so that redaction never mangles ordinary words.
     """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, REDACTED)
-    return text
+    pattern = _pattern(tuple(secrets))
+    return text if pattern is None else pattern.sub(REDACTED, text)
 
 
 def snippet(text: str, limit: int = SNIPPET_LIMIT) -> str:
-    """Return ``text`` cut to ``limit`` characters, marking the cut."""
-    if len(text) <= limit:
+    """Return ``text`` cut to ``limit`` characters, marking the cut (cutting twice is a no-op)."""
+    if len(text) <= limit + _SNIPPET_SLACK:
         return text
     return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message: cut when long; integers too long to print are described.
+
+    Never raises: ``str`` and ``int`` subclasses are shown as the plain value,
+    and an object whose ``repr`` fails by its type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 64:
+            return f"an int of {value.bit_length()} bits"
+        text = int.__repr__(value)
+    elif isinstance(value, str):
+        text = str.__repr__(value)
+    else:
+        try:
+            text = repr(value)
+        except Exception:  # noqa: BLE001 - the caller's object: describe it by its type
+            text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def redact_error(error: BaseException, secrets: Iterable[str]) -> None:
+    """Remove every secret from every field of ``error``, in place; then cut its ``body``.
+
+    The one place errors lose their secrets: the message and ``args``, every
+    string field (body, error code, path, reason, URL, ...), JSON details
+    (keys included) and header names and values. ``body`` is cut to a snippet
+    only after redaction, so that a cut never leaves part of a secret.
+    """
+    pattern = _pattern(tuple(secrets))
+    fields: dict[str, Any] = getattr(error, "__dict__", {})
+    for name, value in list(fields.items()):
+        if pattern is not None:
+            value = _scrub(value, pattern)
+        if name == "body" and isinstance(value, str):
+            value = snippet(value)
+        if value is not fields[name]:
+            fields[name] = value
+    if pattern is not None:
+        error.args = tuple(_scrub(arg, pattern) for arg in error.args)
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
+    """``value`` with every secret removed from its strings; the same object when none was found.
+
+    Walks nested JSON data (dicts, lists, tuples) without recursion: error
+    details can be nested as deep as the JSON parser allows.
+    """
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value) if pattern.search(value) else value
+    if isinstance(value, Mapping) and not isinstance(value, dict):
+        # Headers (a multidict): rebuilt only when a name or value holds a secret.
+        items = list(value.items())
+        if not any(pattern.search(f"{name}\n{item}") for name, item in items):
+            return value
+        from multidict import CIMultiDict  # headers only exist once aiohttp is loaded
+
+        return CIMultiDict((_scrub(name, pattern), _scrub(item, pattern)) for name, item in items)
+    if not isinstance(value, dict | list | tuple):
+        return value
+    changed = False
+
+    def scrubbed(item: Any) -> Any:
+        nonlocal changed
+        if isinstance(item, str) and pattern.search(item):
+            changed = True
+            return pattern.sub(REDACTED, item)
+        if isinstance(item, dict):
+            target: dict[Any, Any] = {}
+            stack.append((item, target))
+            return target
+        if isinstance(item, list | tuple):
+            items: list[Any] = []
+            stack.append((item, items))
+            return items
+        return item
+
+    stack: list[tuple[Any, Any]] = []
+    root = scrubbed(value)
+    while stack:
+        source, target = stack.pop()
+        if isinstance(source, dict):
+            for key, item in source.items():
+                target[scrubbed(key)] = scrubbed(item)
+        else:
+            target.extend(scrubbed(item) for item in source)
+    if not changed:
+        return value
+    return tuple(root) if isinstance(value, tuple) else root
 
 
 class ErrorCode(enum.StrEnum):
@@ -205,33 +345,53 @@ class APIConnectionError(FormanceError):
     """The server could not be reached, or the connection broke mid-exchange.
 
     ``sent`` is False when the failure happened before the request left (the
-    server cannot have acted on it). The original exception is ``__cause__``.
+    server cannot have acted on it). ``url`` is where the request went
+    (scheme, host, port and path). The original exception is ``__cause__``
+    (except aiohttp's ``ClientResponseError``, which holds the request's
+    headers: only its message is kept).
     """
 
-    def __init__(self, message: str, *, sent: bool) -> None:
+    def __init__(self, message: str, *, sent: bool, url: str | None = None) -> None:
         super().__init__(message)
         self.sent = sent
+        self.url = url
 
 
 class RequestTimeoutError(FormanceError):
-    """An attempt took longer than its timeout."""
+    """An attempt took longer than its timeout; ``url`` is where the request went."""
 
-    def __init__(self, message: str, *, timeout: float | None) -> None:
+    def __init__(self, message: str, *, timeout: float | None, url: str | None = None) -> None:
         super().__init__(message)
         self.timeout = timeout
+        self.url = url
 
 
 class AuthenticationError(FormanceError):
-    """No credentials could be obtained: the token endpoint refused or failed.
+    """No credentials could be obtained: the token endpoint refused, failed or was unreachable.
 
-    ``status`` is the token endpoint's HTTP status, or None when it could not
-    be reached.
+    ``url`` is the token endpoint. ``status`` is its HTTP status, or None when
+    no answer arrived (unreachable, timed out). When it refused the
+    credentials, ``oauth_error`` and ``oauth_error_description`` hold its
+    OAuth2 ``error`` and ``error_description``; ``body`` is a snippet of its
+    answer.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, body: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        body: str = "",
+        url: str | None = None,
+        oauth_error: str | None = None,
+        oauth_error_description: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.body = body
+        self.url = url
+        self.oauth_error = oauth_error
+        self.oauth_error_description = oauth_error_description
 
     @property
     def transient(self) -> bool:

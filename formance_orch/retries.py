@@ -178,9 +178,10 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            seconds = when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            # A date that cannot be computed with (an offset of 20 digits) is not a wait.
             return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
         return max(seconds, 0.0)
     if math.isnan(seconds) or math.isinf(seconds) or seconds < 0:
         return None

@@ -1,4 +1,7 @@
-"""Shared fixtures: a recording server on loopback, a virtual clock, cores."""
+"""Shared fixtures: a recording server on loopback, a virtual clock, cores.
+
+Also the figures the proof suites (``tests/proof.py``) print at the end of a run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 import pytest
 
 from formance_orch import RetryConfig, SDKCore, Security
+from tests import proof
 from tests.support import FakeClock, RecordingServer
 from tests.sync_support import ThreadedServer
 
@@ -15,7 +19,12 @@ CLIENT_SECRET = "s3cr3t-client-secret-value"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say once, visibly, when the contract tests could not run (even with ``-q``)."""
+    """The proof suites' figures; and say once, visibly, when the contract tests could not run."""
+    lines = proof.FIGURES.lines()
+    if lines:
+        terminalreporter.section("reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
     from tests.contract import MISSING, SPEC
 
     skipped = [
@@ -78,3 +87,44 @@ def threaded() -> Iterator[ThreadedServer]:
     server.start()
     yield server
     server.close()
+
+
+@pytest.fixture
+async def fuzz_server() -> AsyncIterator[proof.FuzzServer]:
+    """The proof suites' server: answers whatever ``answer`` says, keeps only the last request."""
+    fuzzing = proof.FuzzServer()
+    await fuzzing.start()
+    yield fuzzing
+    await fuzzing.close()
+
+
+@pytest.fixture
+async def raw_server() -> AsyncIterator[proof.RawServer]:
+    """A raw asyncio server answering each request with ``fault`` (bytes, or a stall)."""
+    raw = proof.RawServer()
+    await raw.start()
+    yield raw
+    await raw.close()
+
+
+@pytest.fixture
+def secret_watch() -> Iterator[proof.SecretWatch]:
+    """DEBUG logging on for the SDK, aiohttp's client and asyncio; the test checks every record.
+
+    The watch is a filter on those loggers that keeps each record's text and
+    drops the record: pytest's own capture would keep every record of a long run.
+    """
+    import logging
+
+    watch = proof.SecretWatch()
+    loggers = [logging.getLogger(name) for name in proof.SecretWatch.WATCHED]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addFilter(watch)
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield watch
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeFilter(watch)
+            logger.setLevel(level)

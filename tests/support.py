@@ -20,7 +20,10 @@ NANOS = "2024-09-23T10:00:00.123456789+02:00"
 
 @attrs.frozen
 class Reply:
-    """One scripted answer. ``hang`` never answers; ``drop`` closes the connection."""
+    """One scripted answer. ``hang`` never answers; ``drop`` closes the connection.
+
+    ``gate``, when set, holds the answer until the event is set.
+    """
 
     status: int = 200
     json: Any = NO_JSON
@@ -29,6 +32,7 @@ class Reply:
     headers: dict[str, str] = attrs.field(factory=dict)
     hang: bool = False
     drop: bool = False
+    gate: asyncio.Event | None = None
 
 
 @attrs.frozen
@@ -59,7 +63,8 @@ class RecordingServer:
 
     API requests are answered from ``script`` (FIFO; the last reply repeats).
     The token endpoint answers from ``token_script`` when set, else with
-    ``token-1``, ``token-2``, ... valid for ``token_ttl`` seconds.
+    ``token_format`` numbered (``token-1``, ``token-2``, ...), valid for
+    ``token_ttl`` seconds.
     """
 
     def __init__(self) -> None:
@@ -68,10 +73,12 @@ class RecordingServer:
         self.script: list[Reply] = [Reply(json={})]
         self.token_script: list[Reply] = []
         self.token_ttl = 3600
+        self.token_format = "token-{n}"
         self.token_gate: asyncio.Event | None = None
         self.token_arrived = asyncio.Event()
+        self._arrived = asyncio.Event()
         self._release = asyncio.Event()
-        app = web.Application()
+        app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post(TOKEN_PATH, self._token)
         app.router.add_route("*", API + "/v2/instances/{instance_id}", self._api)
         app.router.add_route("*", "/{tail:.*}", self._api)
@@ -109,8 +116,15 @@ class RecordingServer:
             )
         )
 
+    async def received(self, count: int) -> None:
+        """Wait until ``count`` API requests have arrived."""
+        while len(self.requests) < count:
+            self._arrived.clear()
+            await self._arrived.wait()
+
     async def _api(self, request: web.Request) -> web.StreamResponse:
         await self._record(request, self.requests)
+        self._arrived.set()
         reply = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         return await self._answer(request, reply)
 
@@ -125,7 +139,7 @@ class RecordingServer:
         number = len(self.token_requests)
         return web.json_response(
             {
-                "access_token": f"token-{number}",
+                "access_token": self.token_format.format(n=number),
                 "token_type": "Bearer",
                 "expires_in": self.token_ttl,
             }
@@ -134,6 +148,8 @@ class RecordingServer:
     async def _answer(self, request: web.Request, reply: Reply) -> web.StreamResponse:
         if reply.hang:
             await self._release.wait()
+        if reply.gate is not None:
+            await reply.gate.wait()
         if reply.drop:
             assert request.transport is not None
             request.transport.close()
@@ -214,3 +230,104 @@ def workflow_json(workflow_id: str = "wf-1", **overrides: Any) -> dict[str, Any]
     }
     body.update(overrides)
     return body
+
+
+def texts_of(value: Any, *, depth: int = 0) -> list[str]:
+    """Every string a value holds, keys included, walking attributes, mappings and sequences."""
+    if depth > 40:
+        return []
+    found: list[str] = []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, bytes):
+        return [value.decode("utf-8", "replace")]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        try:
+            items = list(value.items())
+        except TypeError:
+            items = []
+        for key, item in items:
+            found += texts_of(key, depth=depth + 1) + texts_of(item, depth=depth + 1)
+        return found
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            found += texts_of(item, depth=depth + 1)
+        return found
+    if hasattr(value, "__dict__"):
+        for item in vars(value).values():
+            found += texts_of(item, depth=depth + 1)
+    return found
+
+
+def chained(error: BaseException) -> BaseException | None:
+    """The exception a traceback shows before ``error`` (its cause, or unsuppressed context)."""
+    if error.__cause__ is not None:
+        return error.__cause__
+    return None if error.__suppress_context__ else error.__context__
+
+
+def everything_said_by(error: BaseException) -> str:
+    """All the text an error shows: str, repr, every field, and its traceback (causes included)."""
+    import traceback
+
+    parts = [str(error), repr(error), *texts_of(error), *texts_of(list(error.args))]
+    parts += traceback.format_exception(error)
+    cause = chained(error)
+    while cause is not None:
+        parts += [str(cause), repr(cause)]
+        cause = chained(cause)
+    return "\n".join(parts)
+
+
+class ThreadedServer:
+    """A keep-alive HTTP/1.1 server in a thread, for tests that run several event loops.
+
+    Answers every request with ``body`` (200, JSON); a request whose path
+    contains ``/slow`` waits for ``release`` first. ``arrived`` is set by each
+    request.
+    """
+
+    def __init__(self, body: bytes) -> None:
+        import http.server
+        import threading
+
+        self.release = threading.Event()
+        self.arrived = threading.Event()
+        self.paths: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                outer.paths.append(self.path)
+                outer.arrived.set()
+                if "/slow" in self.path:
+                    outer.release.wait(10)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> ThreadedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()

@@ -70,7 +70,7 @@ FLOORS = (
     ("request path", r"formance_orch\.(_operation|_send|_decode)"),
     (
         "core and serde",
-        r"formance_orch\.(core|security|retries|hooks|clock|_serde|_fastgen|_scalars|_json|_amounts)",
+        r"formance_orch\.(core|security|retries|hooks|clock|_serde|_fastgen|_scalars|_json|_amounts|_http)",
     ),
     ("models", r"formance_orch\.models(\..*)?"),
     ("plain values", r"formance_orch\.(errors|result|_version|_lazy)"),
