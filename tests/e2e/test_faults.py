@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from formance_orch import Err, Ok, SDKCore
+from formance_orch import Err, Ok, RetryConfig, SDKCore
 from formance_orch.emulator import Emulator, Fault, ManualClock
 from formance_orch.funcs.orchestration_v2_create_trigger import orchestration_v2_create_trigger
 from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v2_create_workflow
@@ -22,7 +22,7 @@ from formance_orch.funcs.orchestration_v2_list_instances import orchestration_v2
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
 from formance_orch.stages import WaitEvent
-from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET, FAST_RETRIES
+from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET, FAST_RETRIES, EmulatorTime, steady
 
 AFTER_EFFECT = [
     pytest.param(Fault(kind="error", when="after", status=503), id="5xx-after-effect"),
@@ -136,14 +136,22 @@ async def test_the_same_seed_injects_the_same_faults(formance_emulator_factory: 
     assert any(attempts > 1 for attempts in patterns[0])
 
 
-async def test_a_token_endpoint_briefly_down(faulty: tuple[Emulator, SDKCore]) -> None:
-    emu, core = faulty
+async def test_a_token_endpoint_briefly_down(formance_emulator_factory: Factory) -> None:
+    # On virtual time, with the default policy's waits unjittered (0.5 s, 1 s, ...): a
+    # failed token request is shared for a second (security.FAILURE_SHARING), so the
+    # retry at 0.5 s gets the same failure and the one at 1.5 s asks again.
+    clock = ManualClock()
+    emu = await formance_emulator_factory(clock=clock, clients={CLIENT_ID: CLIENT_SECRET})
+    time = EmulatorTime(clock)
+    core = emu.core(retries=RetryConfig(jitter=steady), clock=time)
     emu.faults.add(Fault(kind="error", route="token", times=1))
 
     result = await orchestration_v2_list_instances(core)
 
     assert isinstance(result, Ok)
+    assert (result.meta.attempts, time.slept) == (3, [0.5, 1.0])
     assert emu.faults.injected == {"error": 1}
+    assert emu.auth.issued == 1
 
 
 @pytest.mark.parametrize("when", ["before", "after", "mid-body"])

@@ -1,8 +1,7 @@
 """wait_for_instance end to end: ended, waiting for an event, retrying, failing, unknown.
 
-The SDK's clock here is the emulator's manual clock: each wait between two
-polls advances the emulator's time, so delays end and failing activities are
-retried as the polls go by, without a real second passing.
+The SDK's clock here is the emulator's manual clock (``EmulatorTime``): each
+wait between two polls advances the emulator's time.
 """
 
 from __future__ import annotations
@@ -18,27 +17,19 @@ from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
 from formance_orch.stages import Account, Delay, Monetary, Send, WaitEvent
-from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET, FAST_RETRIES, unknown
+from tests.e2e.conftest import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FAST_RETRIES,
+    EmulatorTime,
+    steady,
+    unknown,
+)
 
 INSUFFICIENT = (
     "running numscript: script execution failed: "
     "account(s) @users:empty had/have insufficient funds"
 )
-
-
-class EmulatorTime:
-    """An SDK clock on the emulator's manual clock: sleeping advances the emulator."""
-
-    def __init__(self, clock: ManualClock) -> None:
-        self.clock = clock
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.clock.now_ns() / 1e9
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        await self.clock.advance(seconds)
 
 
 @pytest.fixture
@@ -59,10 +50,6 @@ def timed_core(emu: Emulator, time: EmulatorTime) -> SDKCore:
 async def start(core: SDKCore, *stages: Any, variables: dict[str, str] | None = None) -> str:
     workflow = (await orchestration_v2_create_workflow(core, stages=list(stages))).unwrap()
     return (await orchestration_v2_run_workflow(core, workflow.id, variables=variables)).unwrap().id
-
-
-def steady(value: float) -> float:
-    return value
 
 
 async def test_a_run_that_ends_after_its_delay(timed_core: SDKCore, time: EmulatorTime) -> None:
