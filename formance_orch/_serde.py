@@ -137,15 +137,26 @@ def _go_field_name(key: str) -> str:
     return "ID" if key == "id" else key[:1].upper() + key[1:]
 
 
+def _other_spellings(key: str, metadata: Mapping[Any, Any]) -> tuple[str, ...]:
+    """The other keys a field may arrive under (``any_case``, ``also``), preferred first."""
+    names = (key, *metadata.get("also", ()))
+    if metadata.get("any_case"):
+        names = tuple(
+            dict.fromkeys(spelled for name in names for spelled in (name, _go_field_name(name)))
+        )
+    return names[1:]
+
+
 @attrs.frozen
 class _Shape:
     """How one attrs class maps to its wire object (derived from its fields)."""
 
     wire: dict[str, str]
-    any_case: tuple[tuple[str, str], ...]
+    #: (key, another key its value may arrive under), for the fields that have some.
+    spellings: tuple[tuple[str, str], ...]
     rest: str | None
     omit_when_none: frozenset[str]
-    #: Every key a field claims (both spellings of the ``any_case`` ones).
+    #: Every key a field claims (its other spellings included).
     known: frozenset[str]
     #: Where the class's amounts are (``_amounts``), in wire keys.
     amounts: tuple[_amounts.Path, ...]
@@ -155,15 +166,16 @@ class _Shape:
         fields = attrs.fields(typing.get_origin(model) or model)
         rest = next((f.name for f in fields if f.metadata.get("rest")), None)
         wire = {f.name: field_wire_name(f) for f in fields if f.name != rest}
-        any_case = tuple(
-            (wire[f.name], _go_field_name(wire[f.name]))
+        spellings = tuple(
+            (wire[f.name], other)
             for f in fields
-            if f.metadata.get("any_case")
+            if f.name != rest
+            for other in _other_spellings(wire[f.name], f.metadata)
         )
         omit = frozenset(f.name for f in fields if f.default is None)
-        known = frozenset(wire.values()) | {capitalised for _, capitalised in any_case}
+        known = frozenset(wire.values()) | {other for _, other in spellings}
         amounts = getattr(typing.get_origin(model) or model, "WIRE_AMOUNTS", ())
-        return cls(wire, any_case, rest, omit, known, amounts)
+        return cls(wire, spellings, rest, omit, known, amounts)
 
     def structure_overrides(self) -> dict[str, Any]:
         overrides = {name: override(rename=key) for name, key in self.wire.items()}
@@ -181,10 +193,10 @@ class _Shape:
         return overrides
 
     def prepare(self, value: dict[str, Any]) -> dict[str, Any]:
-        """Accept capitalised spellings of the keys that may arrive so."""
-        for key, capitalised in self.any_case:
-            if capitalised in value and key not in value:
-                value = {**value, key: value[capitalised]}
+        """Accept the other spellings of the keys that may arrive so."""
+        for key, other in self.spellings:
+            if other in value and key not in value:
+                value = {**value, key: value[other]}
         return value
 
     def finish(self, instance: Any, value: dict[str, Any]) -> Any:
@@ -302,7 +314,7 @@ def _plain_wire(cls: Any) -> dict[str, str] | None:
     hook (``_structure_attrs``), so that a parent never builds them inline.
     """
     shape = _Shape.of(cls)
-    plain = not shape.any_case and shape.rest is None and not shape.amounts
+    plain = not shape.spellings and shape.rest is None and not shape.amounts
     return shape.wire if plain else None
 
 
@@ -332,7 +344,7 @@ def _structure_fields(cls: Any, conv: cattrs.Converter, shape: _Shape) -> Struct
         _cattrs_detailed_validation=detailed,
         **shape.structure_overrides(),
     )
-    if not detailed and not shape.any_case and shape.rest is None:
+    if not detailed and not shape.spellings and shape.rest is None:
         return generated
 
     def structure_object(value: Any, tp: Any) -> Any:

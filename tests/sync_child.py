@@ -46,7 +46,8 @@ def fork(url: str) -> None:
     holder.start()
     wait_for_the_test()  # the held request has reached the server
     say(get(core, "parent-1"))  # on a second connection, idle in the pool at the fork
-    session = core._portal.core()._session  # the one the portal loop made (test only)
+    # The session as the portal's loop holds it (session() needs that loop to be running).
+    session = core._portal.core()._session
     assert session is not None
     inherited = session.connector
     assert inherited is not None

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from formance_orch import Err, Ok, ResponseValidationError, RetryConfig, UnexpectedResponseError
+from formance_orch import (
+    Err,
+    Ok,
+    ResponseValidationError,
+    RetryConfig,
+    UnexpectedResponseError,
+    to_wire,
+)
 from formance_orch.funcs.orchestration_v2_get_instance_history import (
     orchestration_v2_get_instance_history,
 )
@@ -20,7 +27,7 @@ from formance_orch.funcs.orchestration_v2_list_triggers_occurrences import (
 from formance_orch.funcs.orchestration_v2_read_trigger import orchestration_v2_read_trigger
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_test_trigger import orchestration_v2_test_trigger
-from formance_orch.models.activities import V2PaymentStatus
+from formance_orch.models.activities import V2ActivityAddAccountMetadata, V2PaymentStatus
 from formance_orch.models.history import V2StageSend
 from tests.bodies import occurrence_json, stage_history_json, trigger_json
 from tests.support import NANOS, Reply, instance_json
@@ -134,6 +141,56 @@ async def test_stage_history_capitalised_keys(server, core) -> None:
     assert transaction.data.postings is not None
     assert transaction.data.postings[0].amount == 10**21
     assert transaction.data.metadata == {}
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"ledger": "main", "account": "users:1", "metadata": {"tier": "gold"}},  # the server
+        {"ledger": "main", "id": "users:1", "metadata": {"tier": "gold"}},  # the contract
+        {"Ledger": "main", "Account": "users:1", "Metadata": {"tier": "gold"}},
+        {"ledger": "main", "id": "users:1", "account": "users:2", "metadata": {"tier": "gold"}},
+    ],
+    ids=["account", "id", "capitalised", "id-preferred"],
+)
+async def test_add_account_metadata_names_the_account_account_or_id(server, core, sent) -> None:
+    entry = {
+        "name": "AddAccountMetadata",
+        "input": {"AddAccountMetadata": sent},
+        "terminated": True,
+        "startedAt": NANOS,
+        "attempt": 1,
+    }
+    server.reply(Reply(json={"data": [entry]}))
+
+    stages = (await orchestration_v2_get_instance_stage_history(core, "i", 0)).unwrap()
+
+    update = stages[0].input.add_account_metadata
+    assert update == V2ActivityAddAccountMetadata(
+        id="users:1", ledger="main", metadata={"tier": "gold"}
+    )
+    # Written back in the contract's form.
+    assert to_wire(update).unwrap() == {
+        "id": "users:1",
+        "ledger": "main",
+        "metadata": {"tier": "gold"},
+    }
+
+
+async def test_add_account_metadata_without_an_account_is_a_validation_error(server, core) -> None:
+    entry = {
+        "name": "AddAccountMetadata",
+        "input": {"AddAccountMetadata": {"ledger": "main", "metadata": {}}},
+        "terminated": True,
+        "startedAt": NANOS,
+    }
+    server.reply(Reply(json={"data": [entry]}))
+
+    result = await orchestration_v2_get_instance_stage_history(core, "i", 0)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, ResponseValidationError)
+    assert result.error.path == "$.data[0].input.AddAccountMetadata.id"
 
 
 async def test_unknown_activities_and_enum_values_are_kept(server, core) -> None:

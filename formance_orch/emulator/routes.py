@@ -100,7 +100,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
             )
         elif fault.when == "before":
             if fault.kind == "drop":
-                _drop(request)
+                return _drop(request)
             return web.Response(status=fault.status, headers={"Content-Type": JSON})
         else:
             after.append(fault)
@@ -110,14 +110,19 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
             return web.Response(status=fault.status, headers={"Content-Type": JSON})
         if fault.when == "mid-body" and isinstance(response, web.Response) and response.body:
             return await _half_body(request, response)
-        _drop(request)
+        return _drop(request)
     return response
 
 
-def _drop(request: web.Request) -> None:
+def _drop(request: web.Request) -> web.StreamResponse:
+    """Close the connection without (the rest of) an answer.
+
+    The answer returned cannot be written: aiohttp then ends the request
+    quietly, where an exception would be logged as a server error.
+    """
     if request.transport is not None:
         request.transport.abort()
-    raise ConnectionResetError("dropped by the fault plan")
+    return web.Response(status=500, headers={"Content-Type": JSON})
 
 
 async def _half_body(request: web.Request, response: web.Response) -> web.StreamResponse:
@@ -126,7 +131,8 @@ async def _half_body(request: web.Request, response: web.Response) -> web.Stream
     stream.content_length = len(body)
     await stream.prepare(request)
     await stream.write(body[: max(1, len(body) // 2)])
-    _drop(request)
+    if request.transport is not None:
+        request.transport.abort()
     return stream
 
 

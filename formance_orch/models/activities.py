@@ -8,8 +8,10 @@ operation loads it.
 
 Some activity inputs are serialised by the server from Go structs without
 JSON tags, so their keys may arrive capitalised (``Ledger``, ``Data``): the
-fields marked ``ANY_CASE`` accept both spellings. An activity the SDK does not
-know is kept under ``other`` rather than rejected.
+fields marked ``ANY_CASE`` accept both spellings. Where the real server names a
+key otherwise than the contract (``account`` for AddAccountMetadata's ``id``),
+``any_case_or`` accepts both names. An activity the SDK does not know is kept
+under ``other`` rather than rejected.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from formance_orch.models.common import ANY_CASE, CursorPage, V2Monetary
+from formance_orch.models.common import ANY_CASE, CursorPage, V2Monetary, any_case_or
 
 __all__ = [
     "V2Account",
@@ -109,9 +111,13 @@ class V2ActivityGetAccount:
 
 @attrs.define(kw_only=True)
 class V2ActivityAddAccountMetadata:
-    """Input of AddAccountMetadata."""
+    """Input of AddAccountMetadata: ``metadata`` set on the account ``id`` of ``ledger``.
 
-    id: str = attrs.field(metadata=ANY_CASE)
+    The contract names the account ``id``; the real server sends it under
+    ``account``. Both are read into ``id`` (and written back as ``id``).
+    """
+
+    id: str = attrs.field(metadata=any_case_or("account"))
     ledger: str = attrs.field(metadata=ANY_CASE)
     metadata: dict[str, str] = attrs.field(factory=dict, metadata=ANY_CASE)
 

@@ -16,11 +16,22 @@ __all__ = [
     "V2Error",
     "V2Monetary",
     "V2ServerInfo",
+    "any_case_or",
 ]
 
 #: Field metadata: the key may also arrive capitalised (``Ledger`` for
 #: ``ledger``), as Go structs without JSON tags serialise it.
 ANY_CASE = {"any_case": True}
+
+
+def any_case_or(*others: str) -> dict[str, Any]:
+    """Field metadata: as ``ANY_CASE``, and the key may also arrive as one of ``others``.
+
+    For keys the real server names otherwise than the contract; the
+    contract's key is preferred when both are present.
+    """
+    return {"any_case": True, "also": others}
+
 
 T = TypeVar("T")
 

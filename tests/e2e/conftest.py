@@ -46,6 +46,31 @@ def core(emu: Emulator) -> SDKCore:
     )
 
 
+class EmulatorTime:
+    """An SDK clock on the emulator's manual clock: sleeping advances the emulator.
+
+    Retry waits and ``wait_for_instance`` polls then pass in the emulator's
+    time, so delays end and failing activities are retried as they go by,
+    without a real second passing.
+    """
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.clock.now_ns() / 1e9
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        await self.clock.advance(seconds)
+
+
+def steady(value: float) -> float:
+    """No jitter: waits exactly as scheduled."""
+    return value
+
+
 def unknown(behaviour: str, server_status: int = 500) -> int:
     """The status an unknown id gets in ``behaviour``."""
     return server_status if behaviour == "server" else 404

@@ -6,20 +6,23 @@ the emulator holds are counted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from formance_orch import Err, Ok, SDKCore
+from formance_orch import Err, Ok, RetryConfig, SDKCore
 from formance_orch.emulator import Emulator, Fault, ManualClock
+from formance_orch.funcs.orchestration_v2_create_trigger import orchestration_v2_create_trigger
 from formance_orch.funcs.orchestration_v2_create_workflow import orchestration_v2_create_workflow
+from formance_orch.funcs.orchestration_v2_delete_trigger import orchestration_v2_delete_trigger
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from formance_orch.funcs.orchestration_v2_list_instances import orchestration_v2_list_instances
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
 from formance_orch.stages import WaitEvent
-from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET, FAST_RETRIES
+from tests.e2e.conftest import CLIENT_ID, CLIENT_SECRET, FAST_RETRIES, EmulatorTime, steady
 
 AFTER_EFFECT = [
     pytest.param(Fault(kind="error", when="after", status=503), id="5xx-after-effect"),
@@ -133,11 +136,55 @@ async def test_the_same_seed_injects_the_same_faults(formance_emulator_factory: 
     assert any(attempts > 1 for attempts in patterns[0])
 
 
-async def test_a_token_endpoint_briefly_down(faulty: tuple[Emulator, SDKCore]) -> None:
-    emu, core = faulty
+async def test_a_token_endpoint_briefly_down(formance_emulator_factory: Factory) -> None:
+    # On virtual time, with the default policy's waits unjittered (0.5 s, 1 s, ...): a
+    # failed token request is shared for a second (security.FAILURE_SHARING), so the
+    # retry waits that second out instead of 0.5 s, then asks again.
+    clock = ManualClock()
+    emu = await formance_emulator_factory(clock=clock, clients={CLIENT_ID: CLIENT_SECRET})
+    time = EmulatorTime(clock)
+    core = emu.core(retries=RetryConfig(jitter=steady), clock=time)
     emu.faults.add(Fault(kind="error", route="token", times=1))
 
     result = await orchestration_v2_list_instances(core)
 
     assert isinstance(result, Ok)
+    assert (result.meta.attempts, time.slept) == (2, [1.0])
     assert emu.faults.injected == {"error": 1}
+    assert emu.auth.issued == 1
+
+
+@pytest.mark.parametrize("when", ["before", "after", "mid-body"])
+async def test_a_dropped_connection_is_not_logged_as_a_server_error(
+    faulty: tuple[Emulator, SDKCore], when: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    emu, core = faulty
+    flow = (await orchestration_v2_create_workflow(core, stages=[])).unwrap().id
+    instance = (await orchestration_v2_run_workflow(core, flow)).unwrap()
+    emu.faults.add(Fault(kind="drop", route="get_instance", when=when, times=2))
+
+    with caplog.at_level(logging.DEBUG):
+        result = await orchestration_v2_get_instance(core, instance.id)
+
+    assert isinstance(result, Ok)
+    assert emu.faults.injected == {"drop": 2}
+    # The drop is what the fault plan asked for, not a crash of the emulator.
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert [record.getMessage() for record in warnings] == []
+
+
+async def test_a_delete_retried_after_it_took_effect_deletes_once_and_answers_the_retrys_404(
+    faulty: tuple[Emulator, SDKCore],
+) -> None:
+    # DELETE is retried after a 5xx: the trigger is deleted once, and the caller gets
+    # the retry's answer, a 404, although its delete took effect.
+    emu, core = faulty
+    flow = (await orchestration_v2_create_workflow(core, stages=[])).unwrap().id
+    trigger = (await orchestration_v2_create_trigger(core, event="X", workflow_id=flow)).unwrap()
+    emu.faults.add(Fault(kind="error", when="after", route="delete_trigger", times=1))
+
+    result = await orchestration_v2_delete_trigger(core, trigger.id)
+
+    assert isinstance(result, Err)
+    assert (result.error.status, result.meta.attempts) == (404, 2)
+    assert [held.deleted for held in emu.triggers_held] == [True]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-import pytest
 
 from formance_orch import Err, Ok, SDKCore
 from formance_orch.emulator import Emulator, ManualClock
@@ -327,12 +326,8 @@ async def test_big_amounts_reach_the_ledger_exactly(
         assert history[0].input.amount.amount == big
 
 
-async def test_update_stage_history_decodes(
-    emu: Emulator, core: SDKCore, behaviour: str, request: pytest.FixtureRequest
-) -> None:
-    if behaviour == "server":
-        reason = "SDK gap: AddAccountMetadata input needs `id`; the real server sends `account`"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+async def test_update_stage_history_decodes(emu: Emulator, core: SDKCore) -> None:
+    # The server names the account `account`, the contract `id` (REAL-SERVER §6): both decode.
     flow = await workflow_id(core, Update(id="users:a", ledger="main", metadata={"k": "v"}))
     instance = (await orchestration_v2_run_workflow(core, flow)).unwrap()
     await emu.settle()
@@ -340,3 +335,6 @@ async def test_update_stage_history_decodes(
     history = (await orchestration_v2_get_instance_stage_history(core, instance.id, 0)).unwrap()
 
     assert [activity.name for activity in history] == ["AddAccountMetadata"]
+    update = history[0].input.add_account_metadata
+    assert update is not None
+    assert (update.id, update.ledger, update.metadata) == ("users:a", "main", {"k": "v"})
