@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
 
     import asyncio
 
-    from bench import measures, report, sync_measures
+    from bench import emulator, measures, report, sync_measures
 
     args = _parse(argv)
     settings = _settings(args)
@@ -177,6 +177,8 @@ def main(argv: list[str]) -> int:
         samples["peak_rss_mib"] = {key: [value["peak_mib"]] for key, value in rss.items()}
     finally:
         _stop_server(server)
+    print("SDK measures done; the emulator's next", flush=True)
+    emulator_found = asyncio.run(emulator.measure(args.quick, pinned))
 
     results = {
         measure: {key: measures.summary(values) for key, values in by_key.items()}
@@ -187,6 +189,8 @@ def main(argv: list[str]) -> int:
     print(report.table(results, titles))
     print()
     print(sync_measures.table(sync_found))
+    print()
+    print(emulator.table(emulator_found))
     print()
     print(
         f"import: bare `python -c pass` {bare['median']:.3f} s, {modules['bare']} modules; "
@@ -230,6 +234,7 @@ def main(argv: list[str]) -> int:
             "peak_rss_runs": rss,
             "targets": verdicts,
             "sync": sync_found,
+            "emulator": emulator_found,
             "elapsed_s": elapsed,
         },
     )

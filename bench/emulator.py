@@ -1,4 +1,6 @@
-"""The emulator's three numbers (issue 7), measured, not asserted: ``python -m bench.emulator``.
+"""The emulator's three numbers, measured, not asserted: ``python -m bench.emulator``.
+
+Also part of ``make bench`` (``measure`` and ``table``), after the SDK's measures.
 
 1. ``get_instance`` calls per second from the SDK, the emulator in its own
    process (``python -m formance_orch.emulator``), 16 calls in flight.
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
 from formance_orch import SDKCore
 from formance_orch.emulator import Emulator, ManualClock
@@ -25,10 +29,20 @@ from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_r
 from formance_orch.funcs.orchestration_v2_send_event import orchestration_v2_send_event
 from formance_orch.stages import Account, Delay, Monetary, Send, WaitEvent
 
+#: The targets the emulator was built to: calls/s at least, then milliseconds at most.
+TARGETS = {"get_instance_per_s": 2000.0, "event_to_end_ms": 20.0, "page_of_100_ms": 10.0}
 
-async def get_instance_rate(seconds: float, in_flight: int) -> float:
+
+async def get_instance_rate(seconds: float, in_flight: int, pinned: bool = False) -> float:
+    """``get_instance`` calls per second, ``in_flight`` at once, the emulator in its own process.
+
+    ``pinned``: run the emulator on core 1 (``taskset``), as ``make bench`` runs its server.
+    """
+    argv = [sys.executable, "-m", "formance_orch.emulator"]
+    if pinned and shutil.which("taskset"):
+        argv = ["taskset", "-c", "1", *argv]
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, before measuring
-        [sys.executable, "-m", "formance_orch.emulator"],
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -59,6 +73,7 @@ async def get_instance_rate(seconds: float, in_flight: int) -> float:
 
 
 async def three_stage_latency(runs: int) -> list[float]:
+    """Seconds from sending a three-stage instance's event to its end, ``runs`` times."""
     clock = ManualClock()
     async with Emulator(clock=clock) as emu:
         emu.seed_account("users:a", asset="USD/2", amount=10**9)
@@ -95,6 +110,7 @@ async def three_stage_latency(runs: int) -> list[float]:
 
 
 async def page_of_100(instances: int, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds to list 100 of ``instances``: server side alone, and through the SDK over HTTP."""
     async with Emulator() as emu:
         core = emu.core()
         flow_id = (await orchestration_v2_create_workflow(core, stages=[])).unwrap().id
@@ -116,20 +132,51 @@ async def page_of_100(instances: int, runs: int) -> tuple[list[float], list[floa
         return server_side, through_sdk
 
 
-def _ms(samples: list[float]) -> str:
+def _stats_ms(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return f"median {statistics.median(ordered) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms"
+    return {
+        "median": statistics.median(ordered) * 1000,
+        "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000,
+    }
+
+
+async def measure(quick: bool, pinned: bool = False) -> dict[str, Any]:
+    """The three measures, as a JSON-ready mapping (milliseconds for times)."""
+    rate = await get_instance_rate(2.0 if quick else 5.0, 16, pinned)
+    latency = await three_stage_latency(20 if quick else 100)
+    server_side, through_sdk = await page_of_100(10_000, 10 if quick else 50)
+    return {
+        "get_instance_per_s": rate,
+        "event_to_end_ms": _stats_ms(latency),
+        "page_of_100_server_ms": _stats_ms(server_side),
+        "page_of_100_sdk_ms": _stats_ms(through_sdk),
+        "targets": TARGETS,
+    }
+
+
+def table(found: dict[str, Any]) -> str:
+    """The emulator's figures, one line each, with the target they were built to."""
+
+    def ms(key: str) -> str:
+        return f"median {found[key]['median']:.2f} ms, p95 {found[key]['p95']:.2f} ms"
+
+    return "\n".join(
+        [
+            "Emulator (python -m formance_orch.emulator; formance_orch.emulator.Emulator):",
+            f"1. get_instance from the SDK, 16 in flight: {found['get_instance_per_s']:,.0f} "
+            f"calls/s (target >= {TARGETS['get_instance_per_s']:,.0f})",
+            f"2. three-stage workflow, event sent -> instance ended: {ms('event_to_end_ms')} "
+            f"(target < {TARGETS['event_to_end_ms']:.0f} ms)",
+            f"3. 10,000 instances, a page of 100: server side {ms('page_of_100_server_ms')}; "
+            f"through the SDK over HTTP {ms('page_of_100_sdk_ms')} "
+            f"(target < {TARGETS['page_of_100_ms']:.0f} ms)",
+        ]
+    )
 
 
 async def main(quick: bool) -> None:
-    rate = await get_instance_rate(2.0 if quick else 5.0, 16)
-    print(f"1. get_instance from the SDK (emulator in its own process): {rate:,.0f} calls/s")
-    latency = await three_stage_latency(20 if quick else 100)
-    print(f"2. three-stage workflow, event sent -> instance ended: {_ms(latency)}")
-    server_side, through_sdk = await page_of_100(10_000, 10 if quick else 50)
-    print(f"3. 10,000 instances, a page of 100: server side {_ms(server_side)}")
-    print(f"   the same page through the SDK over HTTP: {_ms(through_sdk)}")
+    """Measure and print."""
+    print(table(await measure(quick)))
 
 
 if __name__ == "__main__":
