@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from formance_orch import _json, _serde
+from formance_orch._http import where
 from formance_orch.errors import (
     APIError,
     FormanceError,
@@ -227,5 +228,22 @@ def _classify_error(meta: ResponseMeta, body: bytes) -> FormanceError:
                     headers=meta.headers,
                     details=parsed.details,
                 )
+    if 300 <= meta.status < 400:
+        return _unexpected(_redirect_reason(meta.headers.get("Location")), meta, body)
     reason = "an empty body" if not body else f"a body of type {content_type or 'unknown'}"
     return _unexpected(f"an error status with {reason}", meta, body)
+
+
+def _redirect_reason(location: str | None) -> str:
+    """Why a redirect is an error, and where it pointed (no credentials, no query)."""
+    import yarl
+
+    reason = "a redirect, which the SDK does not follow"
+    if not location:
+        return reason
+    try:
+        target = yarl.URL(location)
+        shown = where(target) if target.is_absolute() else target.path
+    except (ValueError, TypeError):
+        return reason
+    return f"{reason}, to {shown}: if the API moved there, set server_url to it"

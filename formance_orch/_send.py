@@ -297,6 +297,9 @@ async def _attempt(call: Call) -> Ok[Any] | Err[FormanceError]:
                 data=data,
                 timeout=call.timeout,
                 skip_auto_headers=op.skip_auto_headers,
+                # A redirect would send the body (not the token) to wherever it points, and
+                # turn a 301/302 POST into a GET: it is reported instead (_decode).
+                allow_redirects=False,
             ) as response:
                 status = response.status
                 response_headers: Mapping[str, str] = response.headers

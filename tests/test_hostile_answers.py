@@ -26,6 +26,7 @@ from formance_orch import (
 )
 from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_get_instance
 from formance_orch.funcs.orchestration_v2_read_trigger import orchestration_v2_read_trigger
+from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_test_trigger import orchestration_v2_test_trigger
 from tests import bodies
 from tests.conftest import CLIENT_SECRET
@@ -365,6 +366,59 @@ async def test_token_endpoint_redirects_are_not_followed(server, make_core, cloc
         assert elsewhere.requests == []
     finally:
         await elsewhere.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+async def test_api_redirects_are_not_followed(server, core, status) -> None:
+    elsewhere = RecordingServer()
+    await elsewhere.start()
+    try:
+        target = elsewhere.url + "/api/orchestration/v2/workflows/wf-1/instances"
+        server.reply(Reply(status=status, body=b"", headers={"Location": target}))
+
+        result = await orchestration_v2_run_workflow(core, "wf-1", options=NO_RETRY)
+
+        assert isinstance(result, Err)
+        assert isinstance(result.error, UnexpectedResponseError)
+        assert result.error.status == status
+        port = elsewhere.url.rsplit(":", 1)[1]
+        assert "redirect, which the SDK does not follow" in result.error.message
+        assert f"to http://127.0.0.1:{port}/api/orchestration/v2/workflows" in result.error.message
+        assert [request.method for request in server.requests] == ["POST"]
+        assert elsewhere.requests == []
+    finally:
+        await elsewhere.close()
+
+
+async def test_a_redirect_shows_where_it_points_without_credentials_or_query(server, core) -> None:
+    location = "https://user:hunter2-password@moved.example:8443/api/orchestration?key=sesame"
+    server.reply(Reply(status=308, body=b"", headers={"Location": location}))
+
+    result = await orchestration_v2_get_instance(core, "i", options=NO_RETRY)
+
+    assert isinstance(result, Err)
+    assert "to https://moved.example:8443/api/orchestration:" in result.error.message
+    assert "hunter2" not in result.error.message
+    assert "sesame" not in result.error.message
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [("/elsewhere/v2", ", to /elsewhere/v2:"), (None, "does not follow"), ("http://[::1", None)],
+)
+async def test_a_redirect_with_a_relative_missing_or_broken_location(
+    server, core, location, shown
+) -> None:
+    headers = {} if location is None else {"Location": location}
+    server.reply(Reply(status=302, body=b"", headers=headers))
+
+    result = await orchestration_v2_get_instance(core, "i", options=NO_RETRY)
+
+    assert isinstance(result, Err)
+    assert isinstance(result.error, UnexpectedResponseError)
+    assert "a redirect, which the SDK does not follow" in result.error.message
+    if shown is not None:
+        assert shown in result.error.message
 
 
 # --- 8. Retry-After ----------------------------------------------------------------------------
