@@ -61,6 +61,10 @@ MIN_TOKEN_LIFETIME = 30.0
 #: A token is used at most this long, whatever ``expires_in`` says.
 MAX_TOKEN_LIFETIME = 24 * 3600.0
 
+#: An ``expires_in`` sent as a string that is still a number of seconds (bounded: any
+#: longer is over the 1-day cap anyway).
+_DECIMAL_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?")
+
 #: Seconds during which a failed token fetch is shared: no new one is made meanwhile.
 FAILURE_SHARING = 1.0
 
@@ -470,10 +474,13 @@ def refresh_after(expires_in: object) -> float:
     """Seconds after the token request was sent at which to fetch a new token.
 
     No readable ``expires_in``: keep the token until the API refuses it.
-    Otherwise the stated lifetime, clamped to 30 s .. 1 day (0, negative and
-    NaN count as 0), less a 60 s margin (half the lifetime for short ones),
-    and never less than 30 s.
+    Otherwise the stated lifetime (a JSON number, or a decimal string such as
+    ``"3600"``, as some providers send it), clamped to 30 s .. 1 day (0,
+    negative and NaN count as 0), less a 60 s margin (half the lifetime for
+    short ones), and never less than 30 s.
     """
+    if isinstance(expires_in, str) and _DECIMAL_SECONDS.fullmatch(expires_in):
+        expires_in = float(expires_in)
     if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
         return math.inf
     try:

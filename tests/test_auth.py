@@ -330,6 +330,42 @@ async def test_a_token_with_an_unreadable_expiry_is_used(server, core, clock) ->
     assert len(server.token_requests) == 1
 
 
+@pytest.mark.parametrize(
+    ("expires_in", "kept_until"), [("120", 60), ("3600", 3540), ("90.5", 45.25)]
+)
+async def test_a_token_whose_expiry_is_a_decimal_string_expires(
+    server, core, clock, expires_in, kept_until
+) -> None:
+    server.token_script = [
+        Reply(json={"access_token": "first", "expires_in": expires_in}),
+        Reply(json={"access_token": "second", "expires_in": expires_in}),
+    ]
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(kept_until - 0.01)
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(0.02)
+    await orchestration_v2_get_instance(core, "i")
+
+    tokens = [r.headers["Authorization"] for r in server.requests]
+    assert tokens == ["Bearer first", "Bearer first", "Bearer second"]
+
+
+@pytest.mark.parametrize("expires_in", ["soon", " 3600", "1e3", "-60", "9" * 13, "3600\n"])
+async def test_a_token_whose_expiry_string_is_not_plain_seconds_is_kept(
+    server, core, clock, expires_in
+) -> None:
+    server.token_script = [Reply(json={"access_token": "t", "expires_in": expires_in})]
+    server.reply(Reply(json={"data": instance_json()}))
+
+    await orchestration_v2_get_instance(core, "i")
+    clock.advance(10 * 365 * 24 * 3600)
+    await orchestration_v2_get_instance(core, "i")
+
+    assert len(server.token_requests) == 1
+
+
 async def test_the_token_endpoint_never_receives_an_api_token(server, core: SDKCore, clock) -> None:
     server.reply(Reply(json={"data": instance_json()}))
 
