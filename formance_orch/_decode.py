@@ -243,7 +243,18 @@ def _redirect_reason(location: str | None) -> str:
         return reason
     try:
         target = yarl.URL(location)
-        shown = where(target) if target.is_absolute() else target.path
+        if target.scheme in ("http", "https") and target.host:
+            shown = where(target)
+        elif not target.scheme and not target.host and target.path.startswith("/"):
+            shown = target.path  # on the same server
+        else:  # scheme-relative, another scheme, or nothing usable: not worth quoting
+            return reason
     except (ValueError, TypeError):
         return reason
+    if len(shown) > _LONGEST_LOCATION:
+        shown = shown[:_LONGEST_LOCATION] + "..."
     return f"{reason}, to {shown}: if the API moved there, set server_url to it"
+
+
+#: How much of a redirect's target an error message quotes.
+_LONGEST_LOCATION = 200
