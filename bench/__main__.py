@@ -148,7 +148,7 @@ def main(argv: list[str]) -> int:
 
     import asyncio
 
-    from bench import emulator, measures, report, sync_measures
+    from bench import emulator, floor, measures, report, sync_measures
 
     args = _parse(argv)
     settings = _settings(args)
@@ -175,10 +175,15 @@ def main(argv: list[str]) -> int:
             key: measures.peak_rss(key, url, found["ids"], settings["rss_calls"]) for key in titles
         }
         samples["peak_rss_mib"] = {key: [value["peak_mib"]] for key, value in rss.items()}
+        print("what typed decoding costs next", flush=True)
+        floor_cpu = asyncio.run(
+            floor.in_flight_cpu(url, settings["repetitions"], settings["concurrent_calls"])
+        )
     finally:
         _stop_server(server)
     print("SDK measures done; the emulator's next", flush=True)
     emulator_found = asyncio.run(emulator.measure(args.quick, pinned))
+    floor_pages = floor.measure(3 * settings["repetitions"], settings["decodes_per_sample"])
 
     results = {
         measure: {key: measures.summary(values) for key, values in by_key.items()}
@@ -191,6 +196,8 @@ def main(argv: list[str]) -> int:
     print(sync_measures.table(sync_found))
     print()
     print(emulator.table(emulator_found))
+    print()
+    print(floor.table(floor_pages, floor_cpu))
     print()
     print(
         f"import: bare `python -c pass` {bare['median']:.3f} s, {modules['bare']} modules; "
@@ -235,6 +242,10 @@ def main(argv: list[str]) -> int:
             "targets": verdicts,
             "sync": sync_found,
             "emulator": emulator_found,
+            "typed_decoding": {
+                "page_decode_ms": {k: measures.summary(v) for k, v in floor_pages.items()},
+                "in_flight_cpu_us": {k: measures.summary(v) for k, v in floor_cpu.items()},
+            },
             "elapsed_s": elapsed,
         },
     )

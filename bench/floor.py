@@ -94,8 +94,7 @@ def _floor_decoder(body: bytes, parse_times: bool) -> Callable[[], Any]:
 
 
 def decoders(body: bytes) -> dict[str, Callable[[], Any]]:
-    """The decoders compared, by title; ``json.loads`` first."""
-    sys.modules["orjson"] = None  # type: ignore[assignment] - stdlib json, as the target says
+    """The decoders compared, by title; ``json.loads`` first (run them with orjson off)."""
     from formance_orch import _json
     from formance_orch.funcs.orchestration_v2_list_instances import _OPERATION
 
@@ -114,25 +113,32 @@ def decoders(body: bytes) -> dict[str, Callable[[], Any]]:
 
 def measure(repetitions: int, decodes: int) -> dict[str, list[float]]:
     """Milliseconds per decode, ``repetitions`` samples each, decoders alternated."""
-    body = _page_bytes()
-    found = decoders(body)
-    for decode in found.values():
-        decode()  # warm up, and fail early if a decoder is broken
-    samples: dict[str, list[float]] = {title: [] for title in found}
-    gc.collect()
-    for _ in range(repetitions):
-        for title, decode in found.items():
-            gc.disable()
-            started = time.perf_counter()
-            for _ in range(decodes):
-                decode()
-            samples[title].append((time.perf_counter() - started) / decodes * 1000)
-            gc.enable()
-            gc.collect()
+    from formance_orch import _json
+
+    found = decoders(_page_bytes())
+    orjson = getattr(_json, "_orjson", None)
+    _json._orjson = None  # type: ignore[attr-defined] - stdlib json, as the target says
+    try:
+        for decode in found.values():
+            decode()  # warm up, and fail early if a decoder is broken
+        samples: dict[str, list[float]] = {title: [] for title in found}
+        gc.collect()
+        for _ in range(repetitions):
+            for title, decode in found.items():
+                gc.disable()
+                started = time.perf_counter()
+                for _ in range(decodes):
+                    decode()
+                samples[title].append((time.perf_counter() - started) / decodes * 1000)
+                gc.enable()
+                gc.collect()
+    finally:
+        _json._orjson = orjson  # type: ignore[attr-defined]
     return samples
 
 
-async def _in_flight_cpu(url: str, repetitions: int, calls: int) -> dict[str, list[float]]:
+async def in_flight_cpu(url: str, repetitions: int, calls: int) -> dict[str, list[float]]:
+    """Client CPU µs per call at 64 in flight against the bench server at ``url``, by run title."""
     from bench import INSTANCES_PATH, measures
     from bench.contenders import by_key
     from bench.sync_measures import _ids
@@ -171,16 +177,29 @@ async def _in_flight_cpu(url: str, repetitions: int, calls: int) -> dict[str, li
 
 
 def in_flight(repetitions: int, calls: int) -> dict[str, list[float]]:
-    """Client CPU µs per call at 64 in flight, by run title, ``repetitions`` samples each."""
+    """``in_flight_cpu`` against a bench server of its own."""
     import asyncio
 
     from bench.__main__ import _start_server, _stop_server
 
     server, url = _start_server(pinned=False)
     try:
-        return asyncio.run(_in_flight_cpu(url, repetitions, calls))
+        return asyncio.run(in_flight_cpu(url, repetitions, calls))
     finally:
         _stop_server(server)
+
+
+def table(pages: dict[str, list[float]], cpu: dict[str, list[float]]) -> str:
+    """Both measures, medians and ratios to the raw contender's (paired by repetition)."""
+    return "\n".join(
+        [
+            "What typed decoding costs (bench/floor.py):",
+            "A 1000-instance page, decoded from its bytes (ms per decode):",
+            *_lines(pages, "json.loads", "ms"),
+            "get_instance, 64 in flight (client CPU us per call):",
+            *_lines(cpu, "raw aiohttp", "us"),
+        ]
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -190,21 +209,21 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--decodes", type=int, default=20, help="per sample")
     parser.add_argument("--calls", type=int, default=4000, help="per 64-in-flight sample")
     args = parser.parse_args(argv)
-    print("A 1000-instance page, decoded from its bytes (ms per decode):")
-    _print(measure(args.repetitions, args.decodes), "json.loads", "ms")
-    print("get_instance, 64 in flight (client CPU us per call):")
-    _print(in_flight(max(3, args.repetitions // 2), args.calls), "raw aiohttp", "us")
+    pages = measure(args.repetitions, args.decodes)
+    print(table(pages, in_flight(max(3, args.repetitions // 2), args.calls)))
     return 0
 
 
-def _print(samples: dict[str, list[float]], base_title: str, unit: str) -> None:
+def _lines(samples: dict[str, list[float]], base_title: str, unit: str) -> list[str]:
     base = samples[base_title]
+    lines = []
     for title, values in samples.items():
         ratios = [value / floor for value, floor in zip(values, base, strict=True)]
-        print(
+        lines.append(
             f"  {title:32} {statistics.median(values):7.2f} {unit}  "
             f"{statistics.median(ratios):.2f}x {base_title} ({min(ratios):.2f}..{max(ratios):.2f})"
         )
+    return lines
 
 
 if __name__ == "__main__":
