@@ -15,6 +15,7 @@ share one process.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Optional
 
 from bench import INSTANCES_PATH, TOKEN_PATH
@@ -224,6 +225,21 @@ async def fetch_page(url: str) -> bytes:
 def all_contenders() -> list[Contender]:
     """Every contender, the floor first."""
     return [RawAiohttp(), FormanceOrch(), FormanceOrch(use_orjson=False), SpeakeasySDK()]
+
+
+async def open_in_child(key: str, url: str) -> tuple[Contender, list[str]]:
+    """In a measuring subprocess: contender ``key``, opened and active, and the ids on stdin.
+
+    ``orch_stdlib_json`` runs as if orjson were not installed: its import is
+    blocked before ``formance_orch`` is first imported (call this first).
+    """
+    if key == "orch_stdlib_json":
+        sys.modules["orjson"] = None  # type: ignore[assignment] - as if not installed
+    ids: list[str] = json.loads(sys.stdin.read())
+    contender = by_key(key)
+    await contender.open(url, ids[0])
+    contender.activate()
+    return contender, ids
 
 
 def by_key(key: str) -> Contender:

@@ -36,17 +36,11 @@ _WARM_UP = {"get": 300, "get64": 640, "list": 3, "decode": 3}
 
 
 def _child(key: str, scenario: str, url: str, calls: int) -> None:
-    if key == "orch_stdlib_json":
-        sys.modules["orjson"] = None  # type: ignore[assignment] - as if not installed
     from bench import measures
-    from bench.contenders import by_key, fetch_page
-
-    ids = json.loads(sys.stdin.read())
+    from bench.contenders import fetch_page, open_in_child
 
     async def run() -> None:
-        contender = by_key(key)
-        await contender.open(url, ids[0])
-        contender.activate()
+        contender, ids = await open_in_child(key, url)
         body = await fetch_page(url)
 
         async def block(count: int) -> None:

@@ -159,16 +159,10 @@ def rss_child(key: str, url: str, calls: int) -> None:
     """The body of ``peak_rss``'s subprocess: print its peak RSS and duration as JSON."""
     import resource
 
-    if key == "orch_stdlib_json":
-        sys.modules["orjson"] = None  # type: ignore[assignment] - as if not installed
-    from bench.contenders import by_key
-
-    ids = json.loads(sys.stdin.read())
+    from bench.contenders import open_in_child
 
     async def run() -> float:
-        contender = by_key(key)
-        await contender.open(url, ids[0])
-        contender.activate()
+        contender, ids = await open_in_child(key, url)
         try:
             return await sequential(contender, ids, calls)
         finally:
