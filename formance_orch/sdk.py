@@ -13,7 +13,6 @@ than the functions do.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Awaitable, Callable
 from typing import (
     TYPE_CHECKING,
@@ -30,6 +29,7 @@ from typing import (
 
 from formance_orch import funcs as _funcs
 from formance_orch import waiting as _waiting
+from formance_orch._lazy import LazyMethod
 from formance_orch.core import CoreSettings, SDKCore
 
 if TYPE_CHECKING:
@@ -55,17 +55,13 @@ if TYPE_CHECKING:
         """How type checkers see a facade method: the function, ``core`` bound."""
 
 
-class _Operation(Generic[P, R]):
-    """A facade method: finds its function on first use and binds the core to it."""
+class _Operation(LazyMethod, Generic[P, R]):
+    """A facade method: the function ``find`` returns, the core bound (see ``LazyMethod``)."""
 
-    __slots__ = ("_find", "_name")
+    __slots__ = ()
 
     def __init__(self, find: Callable[[], Callable[Concatenate[SDKCore, P], Awaitable[R]]]) -> None:
-        self._find = find
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
+        super().__init__(find)
 
     @overload
     def __get__(self, instance: None, owner: type) -> _Operation[P, R]: ...
@@ -78,10 +74,7 @@ class _Operation(Generic[P, R]):
     ) -> _Operation[P, R] | Callable[P, Awaitable[R]]:
         if instance is None:
             return self
-        # A bound method keeps the function's name, signature and docstring for help().
-        bound = types.MethodType(self._find(), instance.core)
-        instance.__dict__[self._name] = bound  # later lookups skip this descriptor
-        return cast("Callable[P, Awaitable[R]]", bound)
+        return cast("Callable[P, Awaitable[R]]", self.bind(instance))
 
 
 class OrchestrationV2:

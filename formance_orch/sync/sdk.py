@@ -13,7 +13,6 @@ time it is used.
 from __future__ import annotations
 
 import functools
-import types
 from collections.abc import Awaitable, Callable
 from typing import (
     TYPE_CHECKING,
@@ -30,6 +29,7 @@ from typing import (
 
 from formance_orch import funcs as _funcs
 from formance_orch import waiting as _waiting
+from formance_orch._lazy import LazyMethod
 from formance_orch.sync.core import SyncCore, SyncSettings
 
 if TYPE_CHECKING:
@@ -72,17 +72,17 @@ class _HasSyncCore(Protocol):
     core: SyncCore
 
 
-class _SyncOperation(Generic[P, T, E]):
-    """A facade method: finds its operation on first use and binds it to the ``SyncCore``."""
+class _SyncOperation(LazyMethod, Generic[P, T, E]):
+    """A facade method: the operation ``find`` returns, run through the ``SyncCore``."""
 
-    __slots__ = ("_find", "_name")
+    __slots__ = ()
 
     def __init__(self, find: Callable[[], AsyncOperation[P, T, E]]) -> None:
-        self._find = find
-        self._name = ""
+        super().__init__(find)
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
+    def adapt(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """The operation as a plain function of a ``SyncCore`` (see ``_sync_twin``)."""
+        return _sync_twin(function)
 
     @overload
     def __get__(self, instance: None, owner: type) -> _SyncOperation[P, T, E]: ...
@@ -97,10 +97,7 @@ class _SyncOperation(Generic[P, T, E]):
     ) -> _SyncOperation[P, T, E] | Callable[P, Result[T, E | InvalidRequestError]]:
         if instance is None:
             return self
-        # A bound method: help() and inspect.signature() show the operation's own arguments.
-        bound = types.MethodType(_sync_twin(self._find()), instance.core)
-        instance.__dict__[self._name] = bound  # later lookups skip this descriptor
-        return cast("Callable[P, Result[T, E | InvalidRequestError]]", bound)
+        return cast("Callable[P, Result[T, E | InvalidRequestError]]", self.bind(instance))
 
 
 class SyncOrchestrationV2:
