@@ -114,7 +114,7 @@ def from_json(model: type[T], text: str | bytes) -> Result[T, WireFormatError]:
     """
     try:
         data = _json.loads(text.encode() if isinstance(text, str) else text, exact_numbers=True)
-    except (TypeError, ValueError, RecursionError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError) as exc:
         return Err(WireFormatError(path="$", reason=f"not valid JSON: {_describe(exc)}"))
     return from_wire(model, data)
 
@@ -123,14 +123,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _jsonable(data: Any, path: str) -> Any:
+def _jsonable(data: Any, path: str, depth: int = 0) -> Any:
     """A copy of ``data`` in plain JSON values (tuples as lists, mappings as dicts).
 
-    Raises ``_NotJSON`` at what JSON cannot hold.
+    Raises ``_NotJSON`` at what JSON cannot hold, and below ``_serde.MAX_DEPTH``
+    levels (which also stops a value that contains itself).
     """
     cls = data.__class__
     if data is None or cls is str or cls is int or cls is bool:
         return data
+    if depth >= _serde.MAX_DEPTH:
+        # Named from the top: the path to this depth would be hundreds of characters long.
+        raise _NotJSON("$", f"nested more than {_serde.MAX_DEPTH} levels deep (or contains itself)")
     if isinstance(data, float):
         if math.isfinite(data):
             return data  # a JSONFloat keeps its literal, for amounts
@@ -141,13 +145,13 @@ def _jsonable(data: Any, path: str) -> Any:
     if isinstance(data, int):
         return int(data)
     if isinstance(data, list | tuple):
-        return [_jsonable(item, f"{path}[{index}]") for index, item in enumerate(data)]
+        return [_jsonable(item, f"{path}[{index}]", depth + 1) for index, item in enumerate(data)]
     if isinstance(data, Mapping):
         out = {}
         for key, item in data.items():
             if not isinstance(key, str):
                 raise _NotJSON(path, f"keys must be strings, got {type(key).__name__} {key!r}")
-            out[key] = _jsonable(item, _serde.json_path(path, key))
+            out[key] = _jsonable(item, _serde.json_path(path, key), depth + 1)
         return out
     raise _NotJSON(path, f"{type(data).__name__} has no JSON form")
 

@@ -275,6 +275,23 @@ def test_from_wire_refuses_what_is_not_json() -> None:
     assert "keys must be strings" in error_of(from_wire(V2Error, {1: "x"})).reason
 
 
+def test_deep_or_self_containing_data_is_refused_not_raised() -> None:
+    looped: dict[str, Any] = {"errorCode": "X"}
+    looped["details"] = looped
+    deep: Any = []
+    for _ in range(600):  # within what the JSON parser reads, beyond what may be structured
+        deep = [deep]
+
+    for result in (
+        from_wire(V2Error, looped),
+        from_wire(V2Error, {"errorCode": "X", "details": deep}),
+        from_json(V2Error, '{"errorCode": "X", "details": ' + "[" * 600 + "]" * 600 + "}"),
+    ):
+        error = error_of(result)
+        assert error.path == "$"
+        assert "nested more than" in error.reason
+
+
 def test_the_model_shares_nothing_with_the_data() -> None:
     data = {"stages": [{"delay": {"duration": "1s"}}], "name": "n"}
 
