@@ -301,7 +301,6 @@ class Operation(Generic[T, E]):
             return _rejected(error)
         return send(core, self, urls, data, options)
 
-    __call__ = call
 
     def _prepare(
         self,

@@ -17,6 +17,8 @@ settings and a small internal interface, and nothing else:
 * ``cached_authorization()`` / ``fetch_authorization(wait)`` /
   ``drop_authorization(header)``: the ``Authorization`` header value to send,
   and forgetting one the API refused;
+* ``authorization_backoff()``: how long a failed token fetch is still shared,
+  which a retry waits out;
 * ``secrets()``: every secret this core knows, for redaction.
 """
 
@@ -510,12 +512,10 @@ class SDKCore:
         Calls in flight end as ``Err``. A caller's session is left open.
         """
         self._closed = True
-        session, self._session = self._session, None
+        self._session = None
         keeper, self._keeper = self._keeper, None
-        if keeper is not None:
+        if keeper is not None:  # only a session this core created has one
             await keeper.aclose()  # closes the session it keeps
-        elif session is not None and self._owns_session and not session.closed:
-            await session.close()
 
     async def __aenter__(self) -> SDKCore:
         return self
