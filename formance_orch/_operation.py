@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CURSOR",
+    "MAX_PAGE_SIZE",
     "PAGE_SIZE",
     "Body",
     "Operation",
@@ -135,7 +136,9 @@ def _encode_segment(value: str) -> str:
 
 #: The query parameters every list operation takes.
 CURSOR = Param("cursor")
-PAGE_SIZE = Param("page_size", int, minimum=1, maximum=1000)
+#: The largest page the contract allows (the real server caps pages at 100 anyway).
+MAX_PAGE_SIZE = 1000
+PAGE_SIZE = Param("page_size", int, minimum=1, maximum=MAX_PAGE_SIZE)
 
 
 @attrs.frozen
@@ -300,7 +303,6 @@ class Operation(Generic[T, E]):
         except InvalidRequestError as error:
             return _rejected(error)
         return send(core, self, urls, data, options)
-
 
     def _prepare(
         self,

@@ -44,8 +44,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 E = TypeVar("E", bound=FormanceError)
 
-_MAX_PAGE_SIZE = 1000
-
 
 class PaginationError(FormanceError):
     """The server's cursors would make paging loop or stop silently.
@@ -136,12 +134,13 @@ class Paginator(AsyncIterator[T]):
         """A new paginator over the same pages that stops after ``max_items`` items.
 
         Unless ``page_size`` was given, pages are sized to fetch no more than
-        needed. Raises ``InvalidRequestError`` unless ``max_items`` is a
+        needed. Taking from a paginator already limited keeps the smaller
+        limit. Raises ``InvalidRequestError`` unless ``max_items`` is a
         positive int.
         """
-        check_max_items(max_items)
-        kwargs = {"page_size": min(max_items, _MAX_PAGE_SIZE), **self._kwargs}
-        return Paginator(self._func, self._args, kwargs, max_items)
+        return Paginator(
+            self._func, self._args, self._kwargs, narrower_limit(self._limit, max_items)
+        )
 
     def __aiter__(self) -> Paginator[T]:
         return self
@@ -158,7 +157,12 @@ class Paginator(AsyncIterator[T]):
 
     async def _generate(self) -> AsyncGenerator[T, None]:
         remaining = self._limit
-        async for result in pages(self._func, *self._args, **self._kwargs):
+        kwargs = self._kwargs
+        if remaining is not None:
+            from formance_orch._operation import MAX_PAGE_SIZE
+
+            kwargs = {"page_size": min(remaining, MAX_PAGE_SIZE), **kwargs}
+        async for result in pages(self._func, *self._args, **kwargs):
             if isinstance(result, Err):
                 raise result.error
             for item in result.value.data:
@@ -169,10 +173,15 @@ class Paginator(AsyncIterator[T]):
                         return
 
 
-def check_max_items(max_items: object) -> None:
-    """Raise ``InvalidRequestError`` unless ``max_items`` is a positive int (internal)."""
+def narrower_limit(limit: int | None, max_items: object) -> int:
+    """The item limit after ``.take(max_items)`` on a paginator limited to ``limit`` (internal).
+
+    A second ``take`` never widens the first. Raises ``InvalidRequestError``
+    unless ``max_items`` is a positive int.
+    """
     if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 1:
         raise InvalidRequestError("max_items must be a positive int", parameter="max_items")
+    return max_items if limit is None else min(limit, max_items)
 
 
 def _following_params(

@@ -131,6 +131,24 @@ async def test_take_keeps_an_explicit_page_size(server, core) -> None:
     assert server.requests[0].query == {"pageSize": "2"}
 
 
+async def test_a_second_take_never_widens_the_first(server, core) -> None:
+    server.reply(page_reply(["a", "b"], "c2"), page_reply(["c", "d"], None))
+
+    narrow_then_wide = paginate(orchestration_v2_list_instances, core).take(3).take(100)
+    items = [item.id async for item in narrow_then_wide]
+    server.reply(page_reply(["a", "b"], "c2"))
+    wide_then_narrow = paginate(orchestration_v2_list_instances, core).take(100).take(1)
+    taken = [item.id async for item in wide_then_narrow]
+
+    assert items == ["a", "b", "c"]
+    assert taken == ["a"]
+    assert [r.query for r in server.requests] == [
+        {"pageSize": "3"},
+        {"cursor": "c2"},
+        {"pageSize": "1"},
+    ]
+
+
 @pytest.mark.parametrize("max_items", [0, -1, True, 1.5])
 async def test_bad_max_items(server, core, max_items) -> None:
     everything = paginate(orchestration_v2_list_instances, core)

@@ -273,11 +273,13 @@ def test_pages_and_take_with_facade_methods(threaded) -> None:
     with SyncSDK(server_url=threaded.url, security=SECURITY) as sdk:
         results = list(pages(sdk.orchestration.v2.list_instances, page_size=2))
         first = list(paginate(sdk.orchestration.v2.list_instances).take(3))
+        narrowed = list(paginate(sdk.orchestration.v2.list_instances).take(2).take(50))
 
     assert [type(result) for result in results] == [Ok, Ok, Ok]
     assert [item.id for result in results for item in result.unwrap().data] == ITEMS
     assert [item.id for item in first] == ITEMS[:3]
-    assert threaded.requests[-1].query == {"pageSize": "3"}  # one request was enough
+    assert [item.id for item in narrowed] == ITEMS[:2]  # a second take never widens
+    assert threaded.requests[-1].query == {"pageSize": "2"}  # one request was enough
 
 
 def test_stopping_early_sends_nothing_more(threaded, make_sync) -> None:

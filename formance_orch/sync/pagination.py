@@ -128,8 +128,9 @@ class Paginator(Iterator[T]):
         fetch no more than needed, and a ``max_items`` that is not a positive
         int raises ``InvalidRequestError``.
         """
-        _async.check_max_items(max_items)
-        return Paginator(self._func, self._args, self._kwargs, max_items)
+        return Paginator(
+            self._func, self._args, self._kwargs, _async.narrower_limit(self._limit, max_items)
+        )
 
     def __iter__(self) -> Paginator[T]:
         return self
