@@ -395,8 +395,8 @@ class AuthenticationError(FormanceError):
 
     @property
     def transient(self) -> bool:
-        """Whether asking again later may succeed (unreachable, 429 or 5xx)."""
-        return self.status is None or self.status == 429 or self.status >= 500
+        """Whether asking again later may succeed (unreachable, 408, 429 or 5xx)."""
+        return self.status is None or self.status in (408, 429) or self.status >= 500
 
 
 class WaitTimeoutError(FormanceError):

@@ -116,17 +116,18 @@ async def test_refused_credentials_read_as_refused_with_the_servers_reason(serve
     assert not error.transient
 
 
-async def test_a_failing_token_endpoint_reads_as_failing(server, make_core) -> None:
+@pytest.mark.parametrize("status", [503, 429, 408])
+async def test_a_failing_token_endpoint_reads_as_failing(server, make_core, status) -> None:
     core: SDKCore = make_core(
         security=Security(client_id="c", client_secret=CLIENT_SECRET), retries=RetryConfig.none()
     )
-    server.token_script = [Reply(status=503, body="maintenance", content_type="text/plain")]
+    server.token_script = [Reply(status=status, body="maintenance", content_type="text/plain")]
 
     result = await orchestration_v2_get_instance(core, "i")
 
     assert isinstance(result, Err)
     assert isinstance(result.error, AuthenticationError)
-    assert "failed: HTTP 503" in result.error.message
+    assert f"failed: HTTP {status}" in result.error.message
     assert result.error.body == "maintenance"
     assert result.error.transient
 
