@@ -22,7 +22,6 @@ calls are imported on first use.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +127,7 @@ def _check(
     interval: object,
     max_interval: object,
 ) -> InvalidRequestError | None:
-    from formance_orch.core import RequestOptions, SDKCore
+    from formance_orch.core import RequestOptions, SDKCore, seconds
 
     if not isinstance(core, SDKCore):
         return InvalidRequestError(
@@ -143,24 +142,16 @@ def _check(
         ("interval", interval),
         ("max_interval", max_interval),
     ):
-        if not _positive(value):
-            message = f"{name} must be a positive number of seconds, got {value!r}"
-            return InvalidRequestError(message, parameter=name)
+        try:
+            seconds(value, name)
+        except ValueError as refused:
+            return InvalidRequestError(str(refused), parameter=name)
     if until_waiting_for is not None and not (
         isinstance(until_waiting_for, str) and until_waiting_for
     ):
         message = f"until_waiting_for must be a non-empty str, got {until_waiting_for!r}"
         return InvalidRequestError(message, parameter="until_waiting_for")
     return None
-
-
-def _positive(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and value > 0
-    )
 
 
 def _bounded(core: SDKCore, options: RequestOptions | None, remaining: float) -> RequestOptions:

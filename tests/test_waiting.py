@@ -351,6 +351,8 @@ async def test_refused_credentials_end_the_wait(server, make_core) -> None:
         ({"timeout": math.inf}, "timeout"),
         ({"timeout": True}, "timeout"),
         ({"timeout": "5"}, "timeout"),
+        ({"timeout": 10**400}, "timeout"),
+        ({"timeout": 5, "interval": -(10**400)}, "interval"),
         ({"timeout": 5, "interval": 0}, "interval"),
         ({"timeout": 5, "max_interval": -1.0}, "max_interval"),
         ({"timeout": 5, "until_waiting_for": ""}, "until_waiting_for"),
