@@ -29,7 +29,7 @@ import attrs
 
 from formance_orch._scalars import RULES, SCOPE
 
-__all__ = ["make_structure_fn", "scalar_hook", "union_args"]
+__all__ = ["make_structure_fn", "scalar_hook", "union_args", "without_none"]
 
 StructureHook = Callable[[Any, Any], Any]
 
@@ -44,14 +44,19 @@ def union_args(tp: Any) -> tuple[Any, ...]:
     return ()
 
 
+def without_none(tp: Any) -> Any:
+    """``tp`` without ``None``: ``X | None`` -> ``X``, ``X | Y | None`` -> ``X | Y``."""
+    args = union_args(tp)
+    if type(None) not in args:
+        return tp
+    rest = tuple(arg for arg in args if arg is not type(None))
+    return rest[0] if len(rest) == 1 else typing.Union[rest]  # noqa: UP007
+
+
 def _scalar(tp: Any) -> tuple[Any, bool] | None:
     """``(kind, optional)`` for the field types checked inline, else None."""
-    args = union_args(tp)
-    optional = type(None) in args
-    if optional:
-        rest = [arg for arg in args if arg is not type(None)]
-        # int | float | None -> int | float
-        tp = rest[0] if len(rest) == 1 else typing.Union[tuple(rest)]  # noqa: UP007
+    optional = type(None) in union_args(tp)
+    tp = without_none(tp)
     if tp in RULES:
         return tp, optional
     return None

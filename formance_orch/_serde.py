@@ -44,7 +44,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from formance_orch import _amounts, _json
-from formance_orch._fastgen import make_structure_fn, scalar_hook, union_args
+from formance_orch._fastgen import make_structure_fn, scalar_hook, union_args, without_none
 from formance_orch._scalars import RULES, json_type
 
 __all__ = [
@@ -99,8 +99,7 @@ def _is_open_enum(tp: Any) -> bool:
 
 def _holds_open_enum(tp: Any) -> bool:
     """True for ``SomeEnum | str``, optional or not."""
-    args = tuple(arg for arg in union_args(tp) if arg is not type(None))
-    return len(args) == 2 and _open_enum(args[0] | args[1]) is not None
+    return _open_enum(without_none(tp)) is not None
 
 
 def _is_list(tp: Any) -> bool:
@@ -211,8 +210,7 @@ class _Shape:
 
 
 def _structure_optional(tp: Any, conv: cattrs.Converter) -> StructureHook:
-    inner_args = tuple(arg for arg in union_args(tp) if arg is not type(None))
-    inner: Any = inner_args[0] if len(inner_args) == 1 else typing.Union[inner_args]  # noqa: UP007
+    inner = without_none(tp)
     hook = conv.get_structure_hook(inner)
 
     def structure_optional(value: Any, _: Any) -> Any:
