@@ -298,7 +298,7 @@ class ClientCredentialsAuthenticator:
         self._clock = clock
         # The shared fetch runs with the core's timeout and headers, whichever caller starts it.
         self._timeout = timeout
-        self._headers = {**headers, "Accept": "application/json"}
+        self._headers = headers  # the core's: Accept (JSON) and User-Agent
         self._header: str | None = None
         self._refresh_at = 0.0
         self._inflight: asyncio.Task[str] | None = None

@@ -34,6 +34,7 @@ async def test_token_request_form(server, make_core) -> None:
     assert token_request.method == "POST"
     assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert token_request.headers["User-Agent"].startswith("formance-orch-python/")
+    assert token_request.headers.getall("Accept") == ["application/json"]
     assert token_request.form == {
         "grant_type": "client_credentials",
         "client_id": "client-1",
