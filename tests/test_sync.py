@@ -247,6 +247,25 @@ def test_settings_are_checked_at_once_and_secrets_stay_out_of_repr() -> None:
     assert "s3cr3t" not in text
 
 
+def test_sync_clients_take_every_setting_of_the_async_core_but_session(threaded) -> None:
+    from formance_orch.core import CoreSettings
+    from formance_orch.sync.core import SyncSettings
+
+    def spelled(settings: Any) -> dict[str, str]:
+        return {name: ref.__forward_arg__ for name, ref in settings.__annotations__.items()}
+
+    async_settings = spelled(CoreSettings)
+    del async_settings["session"]
+    assert spelled(SyncSettings) == async_settings
+
+    with SyncSDK(organization="acme-1", environment="eu.sandbox") as cloud:
+        assert "https://acme-1.eu.sandbox.formance.cloud" in repr(cloud)
+    with SyncSDK(server_url=threaded.url, max_response_bytes=10, log_bodies=True) as small:
+        result = small.orchestration.v2.get_instance("a")
+    assert isinstance(result, Err)
+    assert "max_response_bytes (10)" in str(result.error)
+
+
 # --- pagination -------------------------------------------------------------------------------
 
 

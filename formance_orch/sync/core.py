@@ -25,22 +25,28 @@ E = TypeVar("E", bound=BaseException)
 
 
 class SyncSettings(TypedDict, total=False):
-    """The keyword arguments of ``SyncCore``, for code that passes them along."""
+    """The keyword arguments of ``SyncCore``, for code that passes them along.
+
+    ``SDKCore``'s (``CoreSettings``) but ``session``; a test keeps the two in step.
+    """
 
     server_url: str | None
+    organization: str | None
+    environment: str | None
     security: SecurityLike | None
     retries: RetryConfig | None
     timeout: float
     hooks: Hooks | None
     clock: Clock | None
+    max_response_bytes: int
+    log_bodies: bool
 
 
 class SyncCore:
     """An ``SDKCore`` for synchronous code: ``core.call(operation, *args, **kwargs)``.
 
-    Takes ``SDKCore``'s settings (``server_url``, ``security``, ``retries``,
-    ``timeout``, ``hooks``, ``clock``), all but ``session``: an aiohttp
-    session belongs to one event loop. The async core runs on an event loop in a
+    Takes ``SDKCore``'s settings, all but ``session``: an aiohttp session
+    belongs to one event loop. The async core runs on an event loop in a
     daemon thread, started by the first call; every thread that uses this
     object shares that core, so its token cache, connection pool, retries
     and hooks (hooks run on that thread). ``close()``, or the end of a
