@@ -49,7 +49,7 @@ _portals: weakref.WeakSet[Portal] = weakref.WeakSet()
 class Call:
     """One synchronous call in flight: what to run, and where its outcome lands."""
 
-    __slots__ = ("args", "done", "error", "function", "kwargs", "result", "runner", "task")
+    __slots__ = ("args", "done", "error", "function", "kwargs", "result", "task")
 
     def __init__(
         self, function: Callable[..., Awaitable[Any]], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -61,7 +61,6 @@ class Call:
         self.done.acquire()  # released by the task, whatever its outcome
         self.result: Any = None
         self.error: BaseException | None = None
-        self.runner: Runner | None = None
         self.task: asyncio.Task[None] | None = None
 
 
@@ -70,6 +69,9 @@ class Portal:
 
     ``settings`` are ``SDKCore``'s keyword arguments; a core is built from
     them now (so that bad settings fail here) and again in a forked child.
+    Thread-safe, but ``close()`` must not run in a signal handler that
+    interrupts a ``run()`` on the same thread (it would wait for the lock
+    that ``run()`` holds).
     """
 
     __slots__ = ("__weakref__", "_closed", "_core", "_finalizer", "_lock", "_runner", "settings")
@@ -78,7 +80,7 @@ class Portal:
         from formance_orch.core import SDKCore
 
         self.settings = dict(settings)
-        self._core: SDKCore | None = SDKCore(**self.settings)
+        self._core = SDKCore(**self.settings)
         self._lock = threading.Lock()
         self._runner: Runner | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
@@ -92,12 +94,7 @@ class Portal:
 
     def core(self) -> SDKCore:
         """The core calls run with (replaced in a forked child)."""
-        core = self._core
-        if core is None:
-            from formance_orch.core import SDKCore
-
-            core = self._core = SDKCore(**self.settings)
-        return core
+        return self._core
 
     def run(self, function: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
         """``await function(core, *args, **kwargs)`` on the loop; return or raise its outcome.
@@ -114,18 +111,20 @@ class Portal:
                 "would wait for itself: await the async function there instead"
             )
         call = Call(function, args, kwargs)
+        submitted_to: Runner | None = None
         try:
             # Submitting under the lock orders every call before close()'s stop request.
             with self._lock:
                 if self._closed:
                     return _refused("the client is closed")
-                runner = call.runner = self._runner or self._start()
+                runner = self._runner or self._start()
                 runner.loop.call_soon_threadsafe(runner.begin, call)
+                submitted_to = runner
             call.done.acquire()
         except BaseException:  # KeyboardInterrupt, or another exception from a signal handler
-            if call.runner is not None:
+            if submitted_to is not None:
                 with contextlib.suppress(RuntimeError):  # closed meanwhile: nothing to cancel
-                    call.runner.loop.call_soon_threadsafe(call.runner.cancel, call)
+                    submitted_to.loop.call_soon_threadsafe(submitted_to.cancel, call)
             raise
         error, call.error = call.error, None  # the traceback holds the call: no cycle through it
         if error is not None:
@@ -152,19 +151,23 @@ class Portal:
             runner, self._runner = self._runner, None
         if runner is None:
             return
+        if self._finalizer is not None:
+            self._finalizer.detach()  # stopped here: nothing left for garbage collection to do
         runner.stop()
         if runner.ident != threading.get_ident():
             runner.thread.join(wait)
 
     def _forget_parent(self) -> None:
         """In a forked child: drop the parent's thread, loop and core; keep the settings."""
+        from formance_orch.core import SDKCore
+
         self._lock = threading.Lock()  # another thread of the parent may have held it
         runner, self._runner = self._runner, None
         if runner is not None:
             if self._finalizer is not None:
                 self._finalizer.detach()
             runner.abandon()
-            self._core = None
+            self._core = SDKCore(**self.settings)
 
 
 def _refused(message: str) -> Any:
