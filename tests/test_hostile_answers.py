@@ -28,7 +28,7 @@ from formance_orch.funcs.orchestration_v2_get_instance import orchestration_v2_g
 from formance_orch.funcs.orchestration_v2_read_trigger import orchestration_v2_read_trigger
 from formance_orch.funcs.orchestration_v2_run_workflow import orchestration_v2_run_workflow
 from formance_orch.funcs.orchestration_v2_test_trigger import orchestration_v2_test_trigger
-from formance_orch.security import TOKENS_REMEMBERED
+from formance_orch.security import FAILURE_SHARING, TOKENS_REMEMBERED
 from tests import bodies
 from tests.conftest import CLIENT_SECRET
 from tests.support import RecordingServer, Reply, everything_said_by, instance_json
@@ -553,21 +553,26 @@ async def test_one_callers_short_timeout_does_not_fail_the_others(server, make_c
 
 
 class FrozenClock:
-    """Time stands still for the SDK (every failure stays fresh); sleeps are short and real."""
+    """Time stands still for the SDK (every failure stays fresh); sleeps are recorded, not slept."""
+
+    def __init__(self) -> None:
+        self.sleeps: list[float] = []
 
     def monotonic(self) -> float:
         return 500.0
 
     async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+        self.sleeps.append(seconds)
+        await asyncio.sleep(0)
 
 
 async def test_callers_share_a_fresh_token_failure(server, make_core) -> None:
-    # Jittered real waits spread the retries out: without sharing, most would start a token
-    # request of their own (19-20 of 20 callers did, before).
+    # Without sharing, a caller retrying after the failed fetch would start a token
+    # request of its own (19-20 of 20 callers did, before).
+    clock = FrozenClock()
     core = make_core(
         security=Security(client_id="c", client_secret=CLIENT_SECRET),
-        clock=FrozenClock(),
+        clock=clock,
         retries=RetryConfig(max_attempts=4, initial_backoff=0.02),
     )
     server.token_script = [Reply(status=500, body="down", content_type="text/plain")]
@@ -581,6 +586,9 @@ async def test_callers_share_a_fresh_token_failure(server, make_core) -> None:
     assert all(result.meta.attempts == 4 for result in results)
     # Time stands still, so the first failure stays fresh: nobody asks again.
     assert len(server.token_requests) == 1
+    # Each retry waited out the sharing (1 s), not just its own backoff (0.02 s and up).
+    assert sorted(set(clock.sleeps)) == [FAILURE_SHARING]
+    assert len(clock.sleeps) == 20 * 3
 
 
 async def test_a_failure_is_not_shared_once_it_is_stale(server, core, clock) -> None:
