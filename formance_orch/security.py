@@ -61,9 +61,9 @@ MIN_TOKEN_LIFETIME = 30.0
 #: A token is used at most this long, whatever ``expires_in`` says.
 MAX_TOKEN_LIFETIME = 24 * 3600.0
 
-#: An ``expires_in`` sent as a string that is still a number of seconds (bounded: any
-#: longer is over the 1-day cap anyway).
-_DECIMAL_SECONDS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,9})?")
+#: An ``expires_in`` sent as a string that is still a number of seconds (any length:
+#: ``float`` reads a huge one as infinity, which the 1-day cap then clamps).
+_DECIMAL_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 #: Seconds during which a failed token fetch is shared: no new one is made meanwhile.
 FAILURE_SHARING = 1.0
