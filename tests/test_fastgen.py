@@ -46,11 +46,16 @@ big_ints = st.integers(min_value=-(2**70), max_value=2**130)
 integral_floats = st.integers(min_value=-(2**60), max_value=2**60).map(float)
 
 
-def wire(tp: Any, depth: int = 0) -> st.SearchStrategy[Any]:
-    """JSON that a model of type ``tp`` would accept (mostly), derived from the type."""
+def wire(tp: Any, depth: int = 0, *, null_for_empty: bool = True) -> st.SearchStrategy[Any]:
+    """JSON that a model of type ``tp`` accepts, derived from the type.
+
+    A ``null`` list or map field reads as empty, so ``null`` is drawn for one
+    (``null_for_empty``), but not as a member of a union, where it would have
+    to be the union's own ``None``.
+    """
     args = _fastgen.union_args(tp)
     if args:
-        return st.one_of([wire(arg, depth) for arg in args])
+        return st.one_of([wire(arg, depth, null_for_empty=False) for arg in args])
     if tp is type(None):
         return st.none()
     if tp is Any:
@@ -71,14 +76,13 @@ def wire(tp: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     if origin is typing.Literal:
         return st.sampled_from(typing.get_args(tp))
     size = 3 if depth < MAX_DEPTH else 0
+    empty = st.none() if null_for_empty else st.nothing()
     if origin is list or tp is list:
         (item,) = typing.get_args(tp) or (Any,)
-        return st.none() | st.lists(wire(item, depth + 1), max_size=size)
+        return empty | st.lists(wire(item, depth + 1), max_size=size)
     if origin is dict or tp is dict:
         value = typing.get_args(tp)[1] if typing.get_args(tp) else Any
-        return st.none() | st.dictionaries(
-            st.text(max_size=6), wire(value, depth + 1), max_size=size
-        )
+        return empty | st.dictionaries(st.text(max_size=6), wire(value, depth + 1), max_size=size)
     if attrs.has(origin or tp):
         return wire_object(tp, depth)
     raise AssertionError(f"no strategy for {tp!r}")

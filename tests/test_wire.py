@@ -91,6 +91,8 @@ def test_wire_forms_round_trip_and_never_raise(name: str) -> None:
         if spoil is not None:
             spoil(data, draw)
         result = from_wire(model, data)
+        if spoil is None:  # what the model's own type allows always reads
+            assert isinstance(result, Ok), result
         if isinstance(result, Ok):
             check_round_trip(model, result.value)
         else:
@@ -256,7 +258,7 @@ def test_from_wire_names_the_json_path(data: Any, path: str, reason: str) -> Non
         ("{", "not valid JSON"),
         (b"\xff", "not valid JSON"),
         ("", "not valid JSON"),
-        ("[" * 100_000, ""),
+        ("[" * 100_000, "nested too deeply"),
     ],
 )
 def test_from_json_refuses_what_is_not_json(text: Any, reason: str) -> None:
