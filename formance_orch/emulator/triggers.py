@@ -130,7 +130,12 @@ class Triggers:
 
         return link
 
-    def _evaluate(self, source: str, event: Any) -> _Evaluation:
+    def _evaluate(self, source: str, event: Any, *, variable: bool = False) -> _Evaluation:
+        """Run ``source`` on ``event``: its value (a variable's text when ``variable``) or error.
+
+        Formatting a variable can fail too (a NaN or an infinity is no JSON):
+        that is the variable's error, as on the service.
+        """
         link_errors: list[LinkError] = []
         link = self._link()
 
@@ -144,6 +149,8 @@ class Triggers:
         try:
             program = expr.compile_expression(source)
             value = program.run({"event": event}, {"link": guarded_link})
+            if variable:
+                value = expr.format_variable(value)
         except expr.ExprError as error:
             if link_errors:
                 return _Evaluation(error=link_errors[0].message, link_failed=True)
@@ -168,14 +175,12 @@ class Triggers:
         if matched and trigger.vars:
             variables: dict[str, Any] = {}
             for name, source in sorted(trigger.vars.items()):
-                outcome = self._evaluate(source, event)
+                outcome = self._evaluate(source, event, variable=True)
                 entry: dict[str, Any] = {}
                 if outcome.error is not None:
                     entry["error"] = outcome.error
-                else:
-                    text = expr.format_variable(outcome.value)
-                    if text:
-                        entry["value"] = text
+                elif outcome.value:  # ``value`` is omitempty
+                    entry["value"] = outcome.value
                 variables[name] = entry
             result["variables"] = variables
         return result
@@ -216,7 +221,7 @@ class Triggers:
     def _execute(self, trigger: Trigger, event: Any, envelope: dict[str, Any]) -> Occurrence | None:
         variables: dict[str, str] = {}
         for name, source in sorted((trigger.vars or {}).items()):
-            outcome = self._evaluate(source, event)
+            outcome = self._evaluate(source, event, variable=True)
             if outcome.error is not None:
                 if not (outcome.link_failed or self.policy.record_variable_errors):
                     return None  # retried forever by Temporal: nothing is recorded
@@ -224,7 +229,7 @@ class Triggers:
                 if outcome.link_failed:  # the activity's failure, as Temporal words it
                     error = f"activity error (type: EvalTriggerVariables, {_ACTIVITY_IDS}): {error}"
                 return self._record(trigger, envelope, error=error)
-            variables[name] = expr.format_variable(outcome.value)
+            variables[name] = outcome.value
         workflow = self.store.workflows[trigger.workflow_id]
         instance_id = str(uuid.uuid4())
         if self.policy.child_style_trigger_ids:
