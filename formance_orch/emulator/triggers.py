@@ -136,29 +136,16 @@ class Triggers:
         Formatting a variable can fail too (a NaN or an infinity is no JSON):
         that is the variable's error, as on the service.
         """
-        link_errors: list[LinkError] = []
-        link = self._link()
-
-        def guarded_link(*args: Any) -> Any:
-            try:
-                return link(*args)
-            except LinkError as error:
-                link_errors.append(error)
-                raise
-
         try:
             program = expr.compile_expression(source)
-            value = program.run({"event": event}, {"link": guarded_link})
+            value = program.run({"event": event}, {"link": self._link()})
             if variable:
                 value = expr.format_variable(value)
         except expr.ExprError as error:
-            if link_errors:
-                return _Evaluation(error=link_errors[0].message, link_failed=True)
-            return _Evaluation(error=error.message)
-        except LinkError as error:
-            return _Evaluation(error=error.message, link_failed=True)
-        except Exception as error:  # noqa: BLE001 - a failing link() GET is an ordinary error
-            return _Evaluation(error=str(error))
+            # ``run`` raises only EvalError, with what ``link`` raised as its cause.
+            return _Evaluation(
+                error=error.message, link_failed=isinstance(error.__cause__, LinkError)
+            )
         return _Evaluation(value=value)
 
     def test(self, trigger: Trigger, body: Any) -> dict[str, Any]:
