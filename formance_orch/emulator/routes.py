@@ -23,6 +23,7 @@ from aiohttp import web
 
 from formance_orch.emulator import pagination, wire
 from formance_orch.emulator.faults import Fault
+from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.service import Answer, error
 
 if TYPE_CHECKING:
@@ -363,7 +364,7 @@ async def control_seed(request: web.Request) -> web.StreamResponse:
     }
     try:
         seeded = seeders[kind](**body)
-    except (TypeError, ValueError) as refused:
+    except (TypeError, ValueError, LedgerError) as refused:
         return _control_error(str(refused))
     return web.json_response({"data": seeded}, status=201, dumps=lambda v: wire.dumps(v).decode())
 

@@ -111,6 +111,20 @@ async def test_the_control_surface(formance_emulator: Emulator) -> None:
     assert formance_emulator.events[0]["type"] == "X"
 
 
+async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emulator) -> None:
+    base = formance_emulator.url + "/_emulator"
+    async with aiohttp.ClientSession() as session:
+        address = await session.post(
+            base + "/accounts", json={"address": "bad address", "asset": "USD", "amount": 1}
+        )
+        amount = await session.post(base + "/wallets", json={"name": "w", "balances": {"USD": -1}})
+
+        assert address.status == 400
+        assert (await address.json()) == {"error": "invalid account address: 'bad address'"}
+        assert amount.status == 400
+        assert (await amount.json()) == {"error": "amount must be positive"}
+
+
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "formance_orch.emulator", "--behaviour", "contract", "--seed-demo"],
