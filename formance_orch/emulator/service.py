@@ -229,8 +229,10 @@ class Service:
             return error(400, str(refused))
         if not isinstance(decoded, dict):
             return error(400, _go_json_error(decoded, "Go value of type workflow.Event"))
-        name = decoded.get("name") or ""
-        if not isinstance(name, str):
+        name = decoded.get("name")
+        if name is None:  # absent or null: Go leaves the string empty
+            name = ""
+        elif not isinstance(name, str):
             return error(400, _go_json_error(name, "Go struct field Event.name of type string"))
         instance = self.store.instances.get(instance_id)
         if instance is None:

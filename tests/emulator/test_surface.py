@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import aiohttp
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,28 @@ async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emula
         assert (await address.json()) == {"error": "invalid account address: 'bad address'"}
         assert amount.status == 400
         assert (await amount.json()) == {"error": "amount must be positive"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b'{"name": false}', 400, "json: cannot unmarshal bool into Go struct field Event.name"),
+        (b'{"name": []}', 400, "json: cannot unmarshal array into Go struct field Event.name"),
+        (b'{"name": {}}', 400, "json: cannot unmarshal object into Go struct field Event.name"),
+        (b'{"name": 1}', 400, "json: cannot unmarshal number into Go struct field Event.name"),
+        (b'{"name": null}', 500, "retrieving workflow: sql: no rows in result set"),
+        (b"{}", 500, "retrieving workflow: sql: no rows in result set"),
+    ],
+)
+async def test_an_event_name_must_decode_as_a_go_string(
+    formance_emulator: Emulator, body: bytes, status: int, message: str
+) -> None:
+    url = formance_emulator.url + API + "/instances/unknown/events"
+    async with aiohttp.ClientSession() as session, session.post(url, data=body) as response:
+        answer = await response.json()
+
+    assert response.status == status
+    assert answer["errorMessage"].startswith(message)
 
 
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
