@@ -191,23 +191,9 @@ async def token(request: web.Request) -> web.StreamResponse:
 
 async def create_workflow(request: web.Request) -> web.StreamResponse:
     """POST /workflows: YAML only when the content type is exactly ``text/vnd.yaml``."""
-    emulator = _emulator(request)
-    body = await request.read()
-    if request.headers.get("Content-Type") == "text/vnd.yaml":
-        from formance_orch.emulator.yamlish import YAMLError, load_yaml
-
-        try:
-            config = load_yaml(
-                body.decode("utf-8", "replace"), float64=emulator.policy.float64_numbers
-            )
-        except YAMLError as refused:
-            return respond(error(400, f"unmarshalling yaml: {refused}"))
-    else:
-        try:
-            config = emulator.service._decode(body)
-        except ValueError as refused:
-            return respond(error(400, f"unmarshalling json body: {refused}"))
-    return respond(emulator.service.create_workflow(config))
+    yaml = request.headers.get("Content-Type") == "text/vnd.yaml"
+    service = _emulator(request).service
+    return respond(service.create_workflow(await request.read(), yaml=yaml))
 
 
 async def list_workflows(request: web.Request) -> web.StreamResponse:

@@ -91,9 +91,6 @@ class Service:
         self.policy = policy
         self.times = times
 
-    def _decode(self, body: bytes) -> Any:
-        return decode_json(body, exact=not self.policy.float64_numbers)
-
     def _unknown(self, message: str, contract_message: str) -> Answer:
         if self.policy.unknown_status == 404:
             return error(404, contract_message)
@@ -101,11 +98,27 @@ class Service:
 
     # --- workflows ----------------------------------------------------------------------
 
-    def create_workflow(self, config: Any) -> Answer:
-        """POST /workflows with the body already decoded (JSON or YAML)."""
+    def create_workflow(self, body: bytes, *, yaml: bool = False) -> Answer:
+        """POST /workflows: ``body`` is YAML (``Content-Type: text/vnd.yaml``) or JSON (§1)."""
+        config: Any
+        if yaml:
+            from formance_orch.emulator.yamlish import YAMLError, load_yaml
+
+            text = body.decode("utf-8", "replace")
+            try:
+                config = load_yaml(text, float64=self.policy.float64_numbers)
+            except YAMLError as refused:
+                return error(400, f"unmarshalling yaml: {refused}")
+            prefix = "unmarshalling workflow data"  # the map, re-encoded, into Config
+        else:
+            try:
+                config = decode_json(body, exact=not self.policy.float64_numbers)
+            except ValueError as refused:
+                return error(400, f"unmarshalling json body: {refused}")
+            prefix = "unmarshalling json body"
         problem = _config_type_error(config)
         if problem:
-            return error(400, f"unmarshalling json body: {problem}")
+            return error(400, f"{prefix}: {problem}")
         config = {"name": config.get("name") or "", "stages": config.get("stages")}
         try:
             check_config(config)

@@ -148,6 +148,33 @@ async def test_an_event_name_must_decode_as_a_go_string(
     assert answer["errorMessage"].startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"name: 1\n", "text/vnd.yaml", "unmarshalling workflow data: json: cannot unmarshal"),
+        (b"stages: {}\n", "text/vnd.yaml", "unmarshalling workflow data: json: cannot unmarshal"),
+        (b"- a\n- b\n", "text/vnd.yaml", "unmarshalling yaml: cannot unmarshal !!seq into"),
+        (b"", "text/vnd.yaml", "unmarshalling yaml: EOF"),
+        (b'{"name": 1}', "application/json", "unmarshalling json body: json: cannot unmarshal"),
+        (b"", "application/json", "unmarshalling json body: EOF"),
+    ],
+)
+async def test_workflow_bodies_are_refused_with_the_step_that_failed(
+    formance_emulator: Emulator, body: bytes, content_type: str, message: str
+) -> None:
+    url = formance_emulator.url + API + "/workflows"
+    headers = {"Content-Type": content_type}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        answer = await response.json()
+
+    assert response.status == 400
+    assert answer["errorCode"] == "VALIDATION"
+    assert answer["errorMessage"].startswith(message)
+
+
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "formance_orch.emulator", "--behaviour", "contract", "--seed-demo"],

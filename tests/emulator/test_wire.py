@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from datetime import timedelta, timezone
 
 import pytest
@@ -19,7 +20,7 @@ from formance_orch.emulator.wire import (
     local_time,
     utc_micro_time,
 )
-from formance_orch.emulator.yamlish import YAMLError, _Parser
+from formance_orch.emulator.yamlish import YAMLError, _Parser, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -147,6 +148,22 @@ stages:
     }
     with pytest.raises(YAMLError):
         _Parser("a: 1\n   b: 2\n").document()
+
+
+@pytest.mark.parametrize("reader", ["pyyaml", "built-in"])
+def test_a_yaml_body_decodes_as_a_go_map(reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if reader == "built-in":
+        monkeypatch.setitem(sys.modules, "yaml", None)  # the import fails: the fallback runs
+
+    assert load_yaml("name: a\nstages: []\n", float64=False) == {"name": "a", "stages": []}
+    assert load_yaml("name: 1\n", float64=True) == {"name": GoFloat(1.0)}
+    assert load_yaml("~\n", float64=False) == {}  # null leaves the map empty
+    with pytest.raises(YAMLError, match=r"^EOF$"):
+        load_yaml("# only a comment\n", float64=False)
+    with pytest.raises(YAMLError, match=r"^cannot unmarshal !!seq into map\[string\]interface"):
+        load_yaml("- a\n", float64=False)
+    with pytest.raises(YAMLError, match=r"^cannot unmarshal !!str into"):
+        load_yaml("text\n", float64=False)
 
 
 def test_config_type_errors_are_chained_as_go_does() -> None:
