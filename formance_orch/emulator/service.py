@@ -116,6 +116,8 @@ class Service:
             except ValueError as refused:
                 return error(400, f"unmarshalling json body: {refused}")
             prefix = "unmarshalling json body"
+            if config is None:  # JSON null leaves the Config as it was: empty
+                config = {}
         problem = _config_type_error(config)
         if problem:
             return error(400, f"{prefix}: {problem}")

@@ -175,6 +175,24 @@ async def test_workflow_bodies_are_refused_with_the_step_that_failed(
     assert answer["errorMessage"].startswith(message)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"), [(b"null", "application/json"), (b"~", "text/vnd.yaml")]
+)
+async def test_a_null_workflow_body_is_an_empty_config(
+    formance_emulator: Emulator, body: bytes, content_type: str
+) -> None:
+    url = formance_emulator.url + API + "/workflows"
+    headers = {"Content-Type": content_type}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        answer = await response.json()
+
+    assert response.status == 201
+    assert answer["data"]["config"] == {"name": "", "stages": None}
+
+
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "formance_orch.emulator", "--behaviour", "contract", "--seed-demo"],
