@@ -200,13 +200,14 @@ class Emulator:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Give ``address`` ``amount`` of ``asset`` (from ``world``) and ``metadata``."""
-        if metadata:
-            self.bank.add_metadata(ledger, address, dict(metadata))
-        if asset is not None and amount:
+        given = dict(metadata or {})
+        if asset is not None and amount:  # before any change: a refused posting changes nothing
             from formance_orch.emulator.ledger import Posting
 
             self.bank.post(ledger, [Posting("world", address, int(amount), asset)])
-        return self.bank.ledger(ledger).account(address).to_json()
+        account = self.bank.open_account(ledger, address)
+        account.metadata.update(given)
+        return account.to_json()
 
     def seed_wallet(
         self,

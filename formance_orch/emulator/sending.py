@@ -297,10 +297,10 @@ async def _route(
             _check_psp(payment)
 
             def get_account() -> Any:
-                return {"data": acts.bank.ledger(src["ledger"]).account(src["id"]).to_json()}
+                return {"data": acts.bank.account(src["ledger"], src["id"]).to_json()}
 
             await call("GetAccount", {"id": src["id"], "ledger": src["ledger"]}, get_account)
-            held = acts.bank.ledger(src["ledger"]).account(src["id"]).metadata
+            held = acts.bank.account(src["ledger"], src["id"]).metadata
             target = _formance_account_id(held, payment)
             await acts.stripe_transfer(call, amount, asset, target, payment, metadata)
             await acts.create_transaction(

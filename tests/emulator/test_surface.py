@@ -119,11 +119,18 @@ async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emula
             base + "/accounts", json={"address": "bad address", "asset": "USD", "amount": 1}
         )
         amount = await session.post(base + "/wallets", json={"name": "w", "balances": {"USD": -1}})
+        asset = await session.post(
+            base + "/accounts",
+            json={"address": "users:a", "asset": "usd", "amount": 1, "metadata": {"k": "v"}},
+        )
+        untouched = await session.get(base + "/accounts/default/users:a")
 
         assert address.status == 400
         assert (await address.json()) == {"error": "invalid account address: 'bad address'"}
         assert amount.status == 400
         assert (await amount.json()) == {"error": "amount must be positive"}
+        assert asset.status == 400
+        assert untouched.status == 404  # the metadata was not set either
 
 
 @pytest.mark.parametrize(
