@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from formance_orch.emulator import pagination, wire
+from formance_orch.emulator import wire
 from formance_orch.emulator.faults import Fault
 from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.service import Answer, error
@@ -73,8 +73,6 @@ async def recover(request: web.Request, handler: Handler) -> web.StreamResponse:
         if refused.status == 413:
             return respond(error(400, "http: request body too large"))
         raise
-    except pagination.BadQuery as refused:
-        return respond(error(400, str(refused)))
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except Exception:

@@ -7,7 +7,7 @@ table especially) or the policy's choice where the two behaviours differ.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,7 +23,7 @@ from formance_orch.emulator.config import (
 )
 from formance_orch.emulator.policy import Policy
 from formance_orch.emulator.runner import Runner
-from formance_orch.emulator.store import Instance, Store, Times, Workflow
+from formance_orch.emulator.store import Instance, Store, Times, Trigger, Workflow
 from formance_orch.emulator.triggers import TriggerInvalid, Triggers
 from formance_orch.emulator.wire import decode_json, go_map, go_type_name
 
@@ -91,6 +91,27 @@ class Service:
         self.policy = policy
         self.times = times
 
+    def _page(
+        self,
+        query: Mapping[str, str],
+        rows: Callable[[Any], Sequence[Any]],
+        render: Callable[[Any], Any],
+        *,
+        filters: Callable[[], Any],
+        check_filters: Callable[[Any], Any] = lambda value: value,
+    ) -> Answer:
+        """The page ``query`` asks for of ``rows(filters)``, or 400 for a bad size or cursor."""
+        try:
+            page_query = pagination.read_query(
+                query,
+                maximum=self.policy.max_page_size,
+                filters=filters,
+                check_filters=check_filters,
+            )
+        except pagination.BadQuery as refused:
+            return error(400, str(refused))
+        return cursor(pagination.page(rows(page_query.filters), page_query, render))
+
     def _unknown(self, message: str, contract_message: str) -> Answer:
         if self.policy.unknown_status == 404:
             return error(404, contract_message)
@@ -148,11 +169,10 @@ class Service:
 
     def list_workflows(self, query: Mapping[str, str]) -> Answer:
         """GET /workflows (soft-deleted ones hidden)."""
-        page_query = pagination.read_query(
-            query, maximum=self.policy.max_page_size, filters=lambda: None
-        )
         rows = [w for w in self.store.workflows.values() if w.deleted_ns is None]
-        return cursor(pagination.page(rows, page_query, lambda w: w.to_json(self.times)))
+        return self._page(
+            query, lambda _: rows, lambda w: w.to_json(self.times), filters=lambda: None
+        )
 
     def get_workflow(self, workflow_id: str) -> Answer:
         """GET /workflows/{id}."""
@@ -212,21 +232,24 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return {"WorkflowID": workflow_id, "Running": running}
 
-        page_query = pagination.read_query(
-            query, maximum=self.policy.max_page_size, filters=filters, check_filters=from_cursor
-        )
-        workflow_id, running = page_query.filters["WorkflowID"], page_query.filters["Running"]
-        workflows = self.store.workflows
-        rows = [
-            instance
-            for instance in self.store.instances.values()
-            if (not workflow_id or instance.workflow_id == workflow_id)
-            and not (running and instance.terminated)
-            and workflows[instance.workflow_id].deleted_ns is None
-        ]
+        def rows(wanted: dict[str, Any]) -> list[Instance]:
+            workflow_id, running = wanted["WorkflowID"], wanted["Running"]
+            workflows = self.store.workflows
+            return [
+                instance
+                for instance in self.store.instances.values()
+                if (not workflow_id or instance.workflow_id == workflow_id)
+                and not (running and instance.terminated)
+                and workflows[instance.workflow_id].deleted_ns is None
+            ]
+
         with_status = self.policy.list_instances_with_status
-        return cursor(
-            pagination.page(rows, page_query, lambda i: i.to_json(self.times, status=with_status))
+        return self._page(
+            query,
+            rows,
+            lambda i: i.to_json(self.times, status=with_status),
+            filters=filters,
+            check_filters=from_cursor,
         )
 
     def get_instance(self, instance_id: str) -> Answer:
@@ -335,19 +358,21 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return {"Name": name}
 
-        page_query = pagination.read_query(
+        def rows(wanted: dict[str, Any]) -> list[Trigger]:
+            name = wanted["Name"].lower()
+            return [
+                trigger
+                for trigger in self.store.triggers.values()
+                if not trigger.deleted and name in trigger.name.lower()
+            ]
+
+        return self._page(
             query,
-            maximum=self.policy.max_page_size,
+            rows,
+            lambda t: t.to_json(),
             filters=lambda: {"Name": query.get("name", "")},
             check_filters=from_cursor,
         )
-        name = page_query.filters["Name"].lower()
-        rows = [
-            trigger
-            for trigger in self.store.triggers.values()
-            if not trigger.deleted and name in trigger.name.lower()
-        ]
-        return cursor(pagination.page(rows, page_query, lambda t: t.to_json()))
 
     def read_trigger(self, trigger_id: str) -> Answer:
         """GET /triggers/{id}."""
@@ -391,15 +416,15 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return found
 
-        page_query = pagination.read_query(
+        return self._page(
             query,
-            maximum=self.policy.max_page_size,
+            lambda wanted: [
+                o for o in self.store.occurrences if o.trigger_id == wanted["TriggerID"]
+            ],
+            lambda o: o.to_json(self.times),
             filters=lambda: {"TriggerID": trigger_id},
             check_filters=lambda raw: {"TriggerID": from_cursor(raw)},
         )
-        wanted = page_query.filters["TriggerID"]
-        rows = [o for o in self.store.occurrences if o.trigger_id == wanted]
-        return cursor(pagination.page(rows, page_query, lambda o: o.to_json(self.times)))
 
 
 def _go_parse_int(text: str) -> int | None:

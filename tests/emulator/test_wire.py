@@ -9,7 +9,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from formance_orch.emulator import pagination
+from formance_orch.emulator import Emulator, pagination
 from formance_orch.emulator.config import ConfigError, check_config, resolve_stage
 from formance_orch.emulator.godur import format_duration, parse_duration
 from formance_orch.emulator.wire import (
@@ -113,6 +113,34 @@ def test_cursors_are_raw_base64url_json_of_the_query() -> None:
 def test_bad_page_sizes(size: str) -> None:
     with pytest.raises(pagination.BadQuery, match="invalid 'pageSize' query param"):
         pagination.read_query({"pageSize": size}, maximum=100, filters=dict)
+
+
+def _cursor(filters: object) -> str:
+    raw = json.dumps({"offset": 0, "pageSize": 15, "filters": filters}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_every_list_answers_a_bad_page_size_or_cursor_filter_with_a_400() -> None:
+    service = Emulator().service
+    lists = {
+        "workflows": (service.list_workflows, None),
+        "instances": (service.list_instances, {"WorkflowID": 1}),
+        "triggers": (service.list_triggers, {"Name": []}),
+        "occurrences": (lambda q: service.list_occurrences("t", q), {"TriggerID": False}),
+    }
+
+    for name, (listing, bad_filters) in lists.items():
+        sized = listing({"pageSize": "x"})
+        assert (sized.status, sized.body["errorMessage"]) == (
+            400,
+            "invalid 'pageSize' query param",
+        ), name
+        if bad_filters is not None:
+            filtered = listing({"cursor": _cursor(bad_filters)})
+            assert (filtered.status, filtered.body["errorMessage"]) == (
+                400,
+                "invalid 'cursor' query param",
+            ), name
 
 
 def test_a_hand_made_cursor_with_page_size_0_returns_everything() -> None:
