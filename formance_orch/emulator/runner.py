@@ -146,20 +146,9 @@ class Runner:
             elif row.kind == "send":
                 await run_send(self._activity_caller(row), resolved, self.activities)
             elif row.kind == "update":
-                account = resolved["account"]
                 key = "account" if self.policy.account_key_in_update_input else "id"
-                await self._activity(
-                    row,
-                    "AddAccountMetadata",
-                    {
-                        "ledger": account["ledger"],
-                        key: account["id"],
-                        "metadata": account["metadata"],
-                    },
-                    lambda: self.activities.add_metadata(
-                        account["ledger"], account["id"], account["metadata"]
-                    ),
-                )
+                call = self._activity_caller(row)
+                await self.activities.add_metadata(call, resolved["account"], key)
         except ActivityFailed as failure:
             # The history shows Temporal's wrapper; the stage, the inner message (§6).
             return self._end_child(row, "activity error", failure.message)

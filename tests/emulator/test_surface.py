@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -198,6 +199,29 @@ async def test_a_null_workflow_body_is_an_empty_config(
 
     assert response.status == 201
     assert answer["data"]["config"] == {"name": "", "stages": None}
+
+
+@pytest.mark.parametrize(("behaviour", "key"), [("server", "account"), ("contract", "id")])
+async def test_the_update_activity_input_is_written_in_struct_order(
+    formance_emulator_factory: Callable[..., Awaitable[Emulator]], behaviour: str, key: str
+) -> None:
+    emu = await formance_emulator_factory(behaviour=behaviour)
+    account = {"id": "users:a", "ledger": "main", "metadata": {"k": "v"}}
+    async with aiohttp.ClientSession() as session:
+        created = await session.post(
+            emu.url + API + "/workflows", json={"stages": [{"update": {"account": account}}]}
+        )
+        workflow = (await created.json())["data"]["id"]
+        started = await session.post(f"{emu.url}{API}/workflows/{workflow}/instances")
+        instance = (await started.json())["data"]["id"]
+        await emu.settle()
+        url = f"{emu.url}{API}/instances/{instance}/stages/0/history"
+        async with session.get(url) as response:
+            body = await response.text()
+
+    expected = f'{{"ledger":"main","{key}":"users:a","metadata":{{"k":"v"}}}}'
+    assert f'"input":{{"AddAccountMetadata":{expected}}}' in body
+    assert emu.bank.account("main", "users:a").metadata == {"k": "v"}
 
 
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
