@@ -85,7 +85,7 @@ class Emulator:
         self.times = Times(zone)
         self.runner = Runner(
             self.store,
-            Activities(self.bank, self._number),
+            Activities(self.bank, self.policy.number),
             self.clock,
             self.policy,
             self.times,
@@ -98,9 +98,6 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._cores: list[SDKCore] = []
         self.url = ""
-
-    def _number(self, value: int) -> Any:
-        return self.runner.number(value)
 
     def _emit(self, event_type: str, payload: dict[str, Any]) -> None:
         self.store.emitted.append(

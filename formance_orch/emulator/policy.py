@@ -8,9 +8,11 @@ question (``policy.wait_waits``) and never compares behaviour names.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
+
+from formance_orch.emulator.wire import GoFloat
 
 __all__ = ["CONTRACT", "SERVER", "Behaviour", "Policy", "policy_for"]
 
@@ -61,6 +63,10 @@ class Policy:
     fire_once_per_saved_id: bool
     #: A variable that fails to evaluate records an occurrence with the error (§7 Live flow).
     record_variable_errors: bool
+
+    def number(self, value: int) -> Any:
+        """An amount as histories and activity inputs write it (``float64_numbers``: a float64)."""
+        return GoFloat(float(value)) if self.float64_numbers else value
 
 
 SERVER = Policy(

@@ -26,7 +26,7 @@ from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.policy import Policy
 from formance_orch.emulator.sending import Activities, ActivityFailed, SendError, run_send
 from formance_orch.emulator.store import ActivityRun, Instance, StageRun, Store, Times, Workflow
-from formance_orch.emulator.wire import GoFloat, parse_rfc3339
+from formance_orch.emulator.wire import parse_rfc3339
 
 __all__ = ["Runner"]
 
@@ -59,10 +59,6 @@ class Runner:
         #: The wait_event stage each instance is parked on: (event name, waiter).
         self.waiting: dict[str, tuple[str, Waiter]] = {}
         self.stage_tasks: dict[str, asyncio.Task[str | None]] = {}
-
-    def number(self, value: int) -> Any:
-        """An amount as the history writes it: through float64 in the ``server`` behaviour."""
-        return GoFloat(float(value)) if self.policy.float64_numbers else value
 
     # --- instances ----------------------------------------------------------------------
 
@@ -126,7 +122,7 @@ class Runner:
         problem = requirements(row.kind, resolved)
         if problem:
             return problem
-        row.input = history_input(row.kind, resolved, self.number)
+        row.input = history_input(row.kind, resolved, self.policy.number)
         task = asyncio.get_running_loop().create_task(self._child(instance, row, resolved))
         self.stage_tasks[instance.id] = task
         try:
