@@ -315,7 +315,6 @@ class Emulator:
 
     async def settle(self) -> None:
         """Wait until every running instance is parked (on a timer or an event) or ended."""
-        await asyncio.sleep(0)
         await self.clock.tracker.idle()
 
     # --- links --------------------------------------------------------------------------

@@ -47,7 +47,8 @@ class Tracker:
             self._idle.set()
 
     async def idle(self) -> None:
-        """Return once no tracked task is running."""
+        """Let tasks started just now take their first step, then wait until none is running."""
+        await asyncio.sleep(0)
         while self.running > 0:
             await self._idle.wait()
 
@@ -147,24 +148,19 @@ class ManualClock:
         """The deadlines of the timers not yet fired, in order (epoch ns)."""
         return sorted(deadline for deadline, _, waiter in self._timers if not waiter.woken)
 
-    async def settle(self) -> None:
-        """Wait until every instance is parked or finished."""
-        await asyncio.sleep(0)
-        await self.tracker.idle()
-
     async def advance(self, seconds: float) -> None:
         """Move time forward, firing each due timer in order and settling after each."""
         if seconds < 0:
             raise ValueError("a clock does not go backwards")
         target = self._now + round(seconds * NS)
-        await self.settle()
+        await self.tracker.idle()
         while self._timers and self._timers[0][0] <= target:
             deadline, _, waiter = heapq.heappop(self._timers)
             if waiter.woken:
                 continue
             self._now = max(self._now, deadline)
             waiter.wake()
-            await self.settle()
+            await self.tracker.idle()
         self._now = target
 
     def __repr__(self) -> str:
