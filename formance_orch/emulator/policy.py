@@ -39,7 +39,9 @@ class Policy:
     check_requirements_at_create: bool
     #: The largest page size; larger ones are clamped (§2).
     max_page_size: int
-    #: An event sent while no wait_event is pending is kept for a later one (§5 wait_event).
+    #: An event sent while no wait_event is pending is kept for a later one (§5 wait_event),
+    #: also before the first stage started, which the server refuses: 500 ``retrieving
+    #: workflow: sql: no rows in result set`` (§1 POST /instances/{id}/events).
     buffer_events: bool
     #: A malformed trigger or test-trigger body: 400 VALIDATION, else 500 (§1 Triggers).
     bad_trigger_body_status: int

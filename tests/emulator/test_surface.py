@@ -224,6 +224,26 @@ async def test_the_update_activity_input_is_written_in_struct_order(
     assert emu.bank.account("main", "users:a").metadata == {"k": "v"}
 
 
+@pytest.mark.parametrize(("behaviour", "status"), [("server", 500), ("contract", 204)])
+async def test_an_event_before_the_first_stage_started(
+    formance_emulator_factory: Callable[..., Awaitable[Emulator]], behaviour: str, status: int
+) -> None:
+    emu = await formance_emulator_factory(behaviour=behaviour, clock=ManualClock())
+    stages = b'{"stages": [{"wait_event": {"event": "go"}}]}'
+    workflow = emu.service.create_workflow(stages).body["data"]["id"]
+    started = await emu.service.run_workflow(workflow, None, wait=False)
+    instance = emu.instances[0]
+
+    answer = emu.service.send_event(started.body["data"]["id"], b'{"name": "go"}')
+    await emu.settle()
+
+    assert instance.stages  # the first stage started only after the event was sent
+    assert answer.status == status
+    if behaviour == "server":
+        assert answer.body["errorMessage"] == "retrieving workflow: sql: no rows in result set"
+    assert instance.terminated == (behaviour == "contract")  # the kept event ended the wait
+
+
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "formance_orch.emulator", "--behaviour", "contract", "--seed-demo"],
