@@ -88,7 +88,6 @@ class Emulator:
             Activities(self.bank, self.policy.number),
             self.clock,
             self.policy,
-            self.times,
             self._emit,
         )
         self.triggers = Triggers(

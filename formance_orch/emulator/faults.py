@@ -111,9 +111,9 @@ class FaultPlan:
         """The rules in force."""
         return [rule.fault for rule in self._rules]
 
-    def roll(self, route: str | None) -> list[Fault]:
-        """The faults that hit this request to ``route`` (None: not an API route)."""
-        if not self._rules or route is None:
+    def roll(self, route: str) -> list[Fault]:
+        """The faults that hit this request to API or token ``route``."""
+        if not self._rules:
             return []
         hits = []
         for rule in self._rules:

@@ -181,16 +181,14 @@ class Payment:
     scheme: str
     created_ns: int
     metadata: dict[str, str] = attrs.field(factory=dict)
-    source_account_id: str = ""
-    destination_account_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The payment as GetPayment answers it."""
         return {
             "id": self.id,
             "reference": self.reference,
-            "sourceAccountID": self.source_account_id,
-            "destinationAccountID": self.destination_account_id,
+            "sourceAccountID": "",  # seeded payments come from no account
+            "destinationAccountID": "",
             "connectorID": self.connector_id,
             "provider": self.provider,
             "type": self.type,
@@ -260,7 +258,6 @@ class Bank:
         *,
         metadata: dict[str, str] | None = None,
         reference: str | None = None,
-        timestamp_ns: int | None = None,
     ) -> Transaction:
         """Commit a transaction; raises ``LedgerError`` and then changes nothing."""
         postings = tuple(postings)
@@ -300,7 +297,7 @@ class Bank:
             ledger=ledger_name,
             postings=postings,
             metadata=dict(metadata or {}),
-            timestamp_ns=self._now_ns() if timestamp_ns is None else timestamp_ns,
+            timestamp_ns=self._now_ns(),
             reference=reference,
         )
         ledger.transactions.append(transaction)
@@ -388,7 +385,6 @@ class Bank:
         balance: str,
         sources: list[dict[str, Any]],
         metadata: dict[str, str],
-        reference: str | None = None,
     ) -> Transaction:
         """Credit ``balance`` of a wallet from ``sources`` (world when there are none)."""
         wallet = self.wallet(wallet_id)
@@ -411,7 +407,7 @@ class Bank:
                 break
         if not postings:
             postings.append(Posting(addresses[0], target, 0, asset))
-        transaction = self.post(wallet.ledger, postings, metadata=metadata, reference=reference)
+        transaction = self.post(wallet.ledger, postings, metadata=metadata)
         if balance not in wallet.balances:
             wallet.balances.append(balance)
         return transaction

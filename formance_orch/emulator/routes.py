@@ -158,10 +158,6 @@ def _wait(request: web.Request) -> bool:
     return request.query.get("wait", "").lower() in ("true", "1")
 
 
-async def _read_body(request: web.Request) -> bytes:
-    return await request.read()
-
-
 async def info(request: web.Request) -> web.StreamResponse:
     """``/_info``: the raw ``{"version"}`` with no envelope."""
     return respond(Answer(200, {"version": _emulator(request).version}))

@@ -25,7 +25,7 @@ from formance_orch.emulator.config import (
 from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.policy import Policy
 from formance_orch.emulator.sending import Activities, ActivityFailed, SendError, run_send
-from formance_orch.emulator.store import ActivityRun, Instance, StageRun, Store, Times, Workflow
+from formance_orch.emulator.store import ActivityRun, Instance, StageRun, Store, Workflow
 from formance_orch.emulator.wire import parse_rfc3339
 
 __all__ = ["Runner"]
@@ -47,14 +47,12 @@ class Runner:
         activities: Activities,
         clock: EmulatorClock,
         policy: Policy,
-        times: Times,
         emit: Callable[[str, dict[str, Any]], None],
     ) -> None:
         self.store = store
         self.activities = activities
         self.clock = clock
         self.policy = policy
-        self.times = times
         self.emit = emit
         #: The wait_event stage each instance is parked on: (event name, waiter).
         self.waiting: dict[str, tuple[str, Waiter]] = {}
@@ -171,7 +169,7 @@ class Runner:
         duration = resolved.get("duration")
         now = self.clock.now_ns()
         deadline = now + duration if duration else parse_rfc3339(resolved["until"])
-        if deadline > self.clock.now_ns():
+        if deadline > now:
             await self.clock.timer(deadline).park()
 
     async def _wait_event(self, instance: Instance, event: str) -> None:

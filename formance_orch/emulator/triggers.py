@@ -174,14 +174,12 @@ class Triggers:
 
     # --- events -------------------------------------------------------------------------
 
-    def publish(
-        self, event_type: str, payload: Any, *, app: str = "emulator", version: str = "v1"
-    ) -> list[Occurrence]:
+    def publish(self, event_type: str, payload: Any) -> list[Occurrence]:
         """Publish an event: fire every live trigger on ``event_type`` whose filter is true."""
         envelope = {
             "date": utc_micro_time(self.now_ns()),
-            "app": app,
-            "version": version,
+            "app": "emulator",
+            "version": "v1",
             "type": event_type,
             "payload": go_map(payload),
         }
