@@ -126,7 +126,3 @@ class Auth:
         if method in _READ_METHODS:
             return bool(token.scopes & set(ALL_SCOPES))
         return "orchestration:write" in token.scopes
-
-    def revoke_all(self) -> None:
-        """Forget every token issued (clients must ask again)."""
-        self._tokens.clear()

@@ -143,11 +143,6 @@ class ManualClock:
             heapq.heappush(self._timers, (deadline_ns, next(self._order), waiter))
         return waiter
 
-    @property
-    def pending(self) -> list[int]:
-        """The deadlines of the timers not yet fired, in order (epoch ns)."""
-        return sorted(deadline for deadline, _, waiter in self._timers if not waiter.woken)
-
     async def advance(self, seconds: float) -> None:
         """Move time forward, firing each due timer in order and settling after each."""
         if seconds < 0:

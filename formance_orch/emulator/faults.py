@@ -102,10 +102,6 @@ class FaultPlan:
         """Remove every rule."""
         self._rules.clear()
 
-    def reseed(self, seed: int) -> None:
-        """Restart the generator from ``seed``."""
-        self._random.seed(seed)
-
     @property
     def faults(self) -> list[Fault]:
         """The rules in force."""
