@@ -168,7 +168,7 @@ class Emulator:
         from formance_orch.core import SDKCore
         from formance_orch.security import Security
 
-        if self.auth.clients and "security" not in settings:
+        if self.auth.enabled and "security" not in settings:
             client_id, secret = next(iter(self.auth.clients.items()))
             settings["security"] = Security(client_id=client_id, client_secret=secret)
         settings.setdefault("server_url", self.url)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -29,8 +29,8 @@ __all__ = ["Fault", "FaultPlan"]
 
 Kind = Literal["latency", "error", "drop", "throttle"]
 When = Literal["before", "after", "mid-body"]
-_KINDS = ("latency", "error", "drop", "throttle")
-_WHENS = ("before", "after", "mid-body")
+_KINDS: tuple[str, ...] = get_args(Kind)
+_WHENS: tuple[str, ...] = get_args(When)
 
 
 def _rate(_: object, attribute: attrs.Attribute[float], value: float) -> None:
