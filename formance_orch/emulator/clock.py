@@ -16,12 +16,14 @@ import asyncio
 import heapq
 import itertools
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 __all__ = ["EmulatorClock", "ManualClock", "SystemClock", "Tracker", "Waiter"]
 
 NS = 1_000_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class Tracker:
@@ -121,12 +123,15 @@ class SystemClock:
 class ManualClock:
     """Time that moves only through ``advance``: delays and retries run on demand.
 
-    ``start`` is the initial wall time (default: now).
+    ``start`` is the initial wall time (default: now; a naive one is local time).
     """
 
     def __init__(self, start: datetime | None = None) -> None:
         self.tracker = Tracker()
-        self._now = time.time_ns() if start is None else int(start.timestamp()) * NS
+        if start is None:
+            self._now = time.time_ns()
+        else:  # exact to the microsecond, where ``timestamp()`` would round through a float
+            self._now = (start.astimezone(UTC) - _EPOCH) // _MICROSECOND * 1000
         self._timers: list[tuple[int, int, Waiter]] = []
         self._order = itertools.count()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import sys
-from datetime import timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from formance_orch.emulator import Emulator, pagination
+from formance_orch.emulator import Emulator, ManualClock, pagination
+from formance_orch.emulator.clock import NS
 from formance_orch.emulator.config import ConfigError, check_config, resolve_stage
 from formance_orch.emulator.godur import format_duration, parse_duration
 from formance_orch.emulator.wire import (
@@ -224,3 +225,12 @@ def test_variables_substitute_and_defaults_fill() -> None:
     assert resolved["metadata"] == {"${key}": "u1"}  # keys are not substituted
     with pytest.raises(ConfigError, match="unable to parse 'abc' as big int"):
         resolve_stage(stage, {"amount": "abc"})
+
+
+def test_a_manual_clock_starts_exactly_at_its_start() -> None:
+    start = datetime(2024, 9, 23, 10, 0, 0, 123456, tzinfo=UTC)
+    naive = datetime(2024, 9, 23, 10, 0, 0, 999999)
+
+    assert ManualClock(start).now_ns() == 1_727_085_600_123_456_000
+    assert ManualClock(naive).now_ns() % NS == 999_999_000
+    assert ManualClock(naive).now_ns() // 1000 == round(naive.timestamp() * 1e6)
