@@ -24,7 +24,7 @@ from aiohttp import web
 from formance_orch.emulator.auth import Auth, parse_clients
 from formance_orch.emulator.clock import EmulatorClock, SystemClock
 from formance_orch.emulator.faults import Fault, FaultPlan
-from formance_orch.emulator.ledger import Bank, Payment, Transaction, Wallet
+from formance_orch.emulator.ledger import Bank, Payment, Posting, Transaction, Wallet
 from formance_orch.emulator.policy import policy_for
 from formance_orch.emulator.routes import TOKEN_PATH, build_app
 from formance_orch.emulator.runner import Runner
@@ -198,8 +198,6 @@ class Emulator:
         """Give ``address`` ``amount`` of ``asset`` (from ``world``) and ``metadata``."""
         given = dict(metadata or {})
         if asset is not None and amount:  # before any change: a refused posting changes nothing
-            from formance_orch.emulator.ledger import Posting
-
             self.bank.post(ledger, [Posting("world", address, int(amount), asset)])
         account = self.bank.open_account(ledger, address)
         account.metadata.update(given)
