@@ -15,6 +15,7 @@ anything unexpected an empty 500 (chi's Recoverer), never a traceback.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -279,15 +280,18 @@ async def list_triggers_occurrences(request: web.Request) -> web.StreamResponse:
 # --- the control surface ------------------------------------------------------------------
 
 
+def _control_error(message: str) -> web.Response:
+    """A control route's refusal: 400 ``{"error": message}``."""
+    return web.json_response({"error": message}, status=400)
+
+
 async def _json_body(request: web.Request) -> Any:
     try:
         return wire.decode_json(await request.read(), exact=True)
     except ValueError as refused:
-        raise web.HTTPBadRequest(text=str(refused)) from None
-
-
-def _control_error(message: str) -> web.Response:
-    return web.json_response({"error": message}, status=400)
+        # Raised as the answer itself: an HTTPException is a Response too.
+        error_body = json.dumps({"error": str(refused)})
+        raise web.HTTPBadRequest(text=error_body, content_type=JSON) from None
 
 
 async def control_publish(request: web.Request) -> web.StreamResponse:
@@ -346,7 +350,7 @@ async def control_seed(request: web.Request) -> web.StreamResponse:
         seeded = seeders[kind](**body)
     except (TypeError, ValueError, LedgerError) as refused:
         return _control_error(str(refused))
-    return web.json_response({"data": seeded}, status=201, dumps=lambda v: wire.dumps(v).decode())
+    return respond(Answer(201, {"data": seeded}))
 
 
 async def control_read(request: web.Request) -> web.StreamResponse:

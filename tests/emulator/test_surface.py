@@ -113,6 +113,18 @@ async def test_the_control_surface(formance_emulator: Emulator) -> None:
     assert formance_emulator.events[0]["type"] == "X"
 
 
+async def test_control_routes_refuse_bad_json_in_their_own_shape(
+    formance_emulator: Emulator,
+) -> None:
+    base = formance_emulator.url + "/_emulator"
+    async with aiohttp.ClientSession() as session:
+        for path in ("/events", "/faults", "/clock/advance", "/accounts"):
+            async with session.post(base + path, data=b"{") as response:
+                assert response.status == 400, path
+                assert response.content_type == "application/json", path
+                assert (await response.json())["error"].startswith("invalid character"), path
+
+
 async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emulator) -> None:
     base = formance_emulator.url + "/_emulator"
     async with aiohttp.ClientSession() as session:
