@@ -7,9 +7,11 @@
 * ``/_emulator/...``: the emulator's own control surface (events, faults,
   clock, seeding), outside ``/api``.
 
-Every answer is labelled ``application/json``; unknown paths get Go's
-``404 page not found`` text, wrong methods an empty 405 with ``Allow``, and
-anything unexpected an empty 500 (chi's Recoverer), never a traceback.
+Every answer is labelled ``application/json``, empty ones included, but for
+unknown paths, which get Go's ``404 page not found`` as ``text/plain``. Wrong
+methods get an empty 405 with ``Allow``, anything unexpected an empty 500
+(chi's Recoverer), never a traceback. Control routes refuse with 400
+``{"error": message}``.
 """
 
 from __future__ import annotations
@@ -400,7 +402,9 @@ def build_app(emulator: Emulator) -> web.Application:
         if slash:
             router.add_route(method, V2 + path + "/", handler, name=name + "_slash")
     router.add_post("/_emulator/events", control_publish, name="_events")
-    router.add_route("*", "/_emulator/faults", control_faults, name="_faults")
+    router.add_get("/_emulator/faults", control_faults, name="_faults")
+    router.add_post("/_emulator/faults", control_faults, name="_faults_add")
+    router.add_delete("/_emulator/faults", control_faults, name="_faults_clear")
     router.add_post("/_emulator/clock/advance", control_advance, name="_advance")
     router.add_post("/_emulator/{kind:accounts|wallets|payments}", control_seed, name="_seed")
     router.add_get("/_emulator/{kind:wallets|payments}/{id}", control_read, name="_read")

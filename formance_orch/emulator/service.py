@@ -1,4 +1,6 @@
-"""The 18 operations' logic, independent of HTTP: each returns an ``Answer``.
+"""The operations' logic, independent of HTTP: each returns an ``Answer``.
+
+17 of the 18 operations: ``routes`` answers ``/_info`` itself.
 
 Every status and message follows REAL-SERVER §1 (the "Summary: unknown ids"
 table especially) or the policy's choice where the two behaviours differ.

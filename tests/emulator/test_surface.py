@@ -88,6 +88,9 @@ async def test_wrong_methods_and_unknown_paths_answer_as_chi(formance_emulator: 
         async with session.get(formance_emulator.url + API + "/nothing/here") as response:
             assert response.status == 404
             assert await response.read() == b"404 page not found\n"
+        async with session.put(formance_emulator.url + "/_emulator/faults") as response:
+            assert response.status == 405
+            assert response.headers["Allow"] == "DELETE, GET, HEAD, POST"
 
 
 async def test_the_control_surface(formance_emulator: Emulator) -> None:
