@@ -149,6 +149,16 @@ async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emula
         assert untouched.status == 404  # the metadata was not set either
 
 
+async def _post(url: str, body: bytes, content_type: str) -> tuple[int, Any]:
+    """POST ``body``: the status and the JSON answer."""
+    headers = {"Content-Type": content_type}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        return response.status, await response.json()
+
+
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
@@ -164,10 +174,9 @@ async def test_an_event_name_must_decode_as_a_go_string(
     formance_emulator: Emulator, body: bytes, status: int, message: str
 ) -> None:
     url = formance_emulator.url + API + "/instances/unknown/events"
-    async with aiohttp.ClientSession() as session, session.post(url, data=body) as response:
-        answer = await response.json()
+    answered, answer = await _post(url, body, "application/json")
 
-    assert response.status == status
+    assert answered == status
     assert answer["errorMessage"].startswith(message)
 
 
@@ -185,15 +194,9 @@ async def test_an_event_name_must_decode_as_a_go_string(
 async def test_workflow_bodies_are_refused_with_the_step_that_failed(
     formance_emulator: Emulator, body: bytes, content_type: str, message: str
 ) -> None:
-    url = formance_emulator.url + API + "/workflows"
-    headers = {"Content-Type": content_type}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=headers) as response,
-    ):
-        answer = await response.json()
+    status, answer = await _post(formance_emulator.url + API + "/workflows", body, content_type)
 
-    assert response.status == 400
+    assert status == 400
     assert answer["errorCode"] == "VALIDATION"
     assert answer["errorMessage"].startswith(message)
 
@@ -204,15 +207,9 @@ async def test_workflow_bodies_are_refused_with_the_step_that_failed(
 async def test_a_null_workflow_body_is_an_empty_config(
     formance_emulator: Emulator, body: bytes, content_type: str
 ) -> None:
-    url = formance_emulator.url + API + "/workflows"
-    headers = {"Content-Type": content_type}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=headers) as response,
-    ):
-        answer = await response.json()
+    status, answer = await _post(formance_emulator.url + API + "/workflows", body, content_type)
 
-    assert response.status == 201
+    assert status == 201
     assert answer["data"]["config"] == {"name": "", "stages": None}
 
 
