@@ -1,6 +1,6 @@
 """YAML workflow configs (``Content-Type: text/vnd.yaml``, REAL-SERVER §1 POST /workflows).
 
-PyYAML's ``safe_load`` is used when it is installed. Otherwise a small parser
+PyYAML (``safe_load_all``, first document) is used when installed. Otherwise a parser
 reads the block-style subset workflow configs are written in: nested
 mappings and ``-`` sequences by indentation, plain and quoted scalars,
 ``#`` comments, and the empty flow collections ``{}`` and ``[]``. The result
