@@ -24,7 +24,7 @@ from aiohttp import web
 from formance_orch.emulator.auth import Auth, parse_clients
 from formance_orch.emulator.clock import EmulatorClock, SystemClock
 from formance_orch.emulator.faults import Fault, FaultPlan
-from formance_orch.emulator.ledger import Bank, Payment, Transaction, Wallet
+from formance_orch.emulator.ledger import Bank, Payment, Posting, Transaction, Wallet
 from formance_orch.emulator.policy import policy_for
 from formance_orch.emulator.routes import TOKEN_PATH, build_app
 from formance_orch.emulator.runner import Runner
@@ -85,10 +85,9 @@ class Emulator:
         self.times = Times(zone)
         self.runner = Runner(
             self.store,
-            Activities(self.bank, self._number),
+            Activities(self.bank, self.policy.number),
             self.clock,
             self.policy,
-            self.times,
             self._emit,
         )
         self.triggers = Triggers(
@@ -98,9 +97,6 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._cores: list[SDKCore] = []
         self.url = ""
-
-    def _number(self, value: int) -> Any:
-        return self.runner.number(value)
 
     def _emit(self, event_type: str, payload: dict[str, Any]) -> None:
         self.store.emitted.append(
@@ -172,7 +168,7 @@ class Emulator:
         from formance_orch.core import SDKCore
         from formance_orch.security import Security
 
-        if self.auth.clients and "security" not in settings:
+        if self.auth.enabled and "security" not in settings:
             client_id, secret = next(iter(self.auth.clients.items()))
             settings["security"] = Security(client_id=client_id, client_secret=secret)
         settings.setdefault("server_url", self.url)
@@ -200,13 +196,12 @@ class Emulator:
         metadata: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Give ``address`` ``amount`` of ``asset`` (from ``world``) and ``metadata``."""
-        if metadata:
-            self.bank.add_metadata(ledger, address, dict(metadata))
-        if asset is not None and amount:
-            from formance_orch.emulator.ledger import Posting
-
+        given = dict(metadata or {})
+        if asset is not None and amount:  # before any change: a refused posting changes nothing
             self.bank.post(ledger, [Posting("world", address, int(amount), asset)])
-        return self.bank.ledger(ledger).account(address).to_json()
+        account = self.bank.open_account(ledger, address)
+        account.metadata.update(given)
+        return account.to_json()
 
     def seed_wallet(
         self,
@@ -317,7 +312,6 @@ class Emulator:
 
     async def settle(self) -> None:
         """Wait until every running instance is parked (on a timer or an event) or ended."""
-        await asyncio.sleep(0)
         await self.clock.tracker.idle()
 
     # --- links --------------------------------------------------------------------------

@@ -19,7 +19,9 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-__all__ = ["Auth", "TokenAnswer", "parse_clients"]
+from formance_orch.emulator.service import Answer
+
+__all__ = ["Auth", "parse_clients"]
 
 ALL_SCOPES = ("orchestration:read", "orchestration:write")
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -38,14 +40,6 @@ def parse_clients(clients: Mapping[str, str] | Iterable[str] | None) -> dict[str
             raise ValueError(f"a client is ID:SECRET, got {entry!r}")
         parsed[client_id] = secret
     return parsed
-
-
-@attrs.frozen
-class TokenAnswer:
-    """What the token endpoint answers: status and JSON body."""
-
-    status: int
-    body: dict[str, object]
 
 
 @attrs.define
@@ -78,7 +72,7 @@ class Auth:
         """Whether API routes need a token (some client is configured)."""
         return bool(self.clients)
 
-    def issue(self, form_body: bytes, authorization: str | None) -> TokenAnswer:
+    def issue(self, form_body: bytes, authorization: str | None) -> Answer:
         """Answer a token request."""
         try:
             form = dict(parse_qsl(form_body.decode("utf-8"), keep_blank_values=True))
@@ -90,12 +84,12 @@ class Auth:
                 decoded = base64.b64decode(authorization[6:], validate=True).decode()
                 client_id, _, secret = decoded.partition(":")
             except (binascii.Error, UnicodeDecodeError):
-                return TokenAnswer(401, {"error": "invalid_client"})
+                return Answer(401, {"error": "invalid_client"})
         if form.get("grant_type") != "client_credentials":
-            return TokenAnswer(400, {"error": "unsupported_grant_type"})
+            return Answer(400, {"error": "unsupported_grant_type"})
         known = self.clients.get(client_id)
         if known is None or not secrets.compare_digest(known.encode(), secret.encode()):
-            return TokenAnswer(
+            return Answer(
                 401,
                 {"error": "invalid_client", "error_description": "client authentication failed"},
             )
@@ -110,7 +104,7 @@ class Auth:
         }
         if form.get("scope"):
             body["scope"] = " ".join(sorted(requested))
-        return TokenAnswer(200, body)
+        return Answer(200, body)
 
     def allows(self, method: str, authorization: str | None) -> bool:
         """Whether a request with this header may reach an API route."""
@@ -126,7 +120,3 @@ class Auth:
         if method in _READ_METHODS:
             return bool(token.scopes & set(ALL_SCOPES))
         return "orchestration:write" in token.scopes
-
-    def revoke_all(self) -> None:
-        """Forget every token issued (clients must ask again)."""
-        self._tokens.clear()

@@ -16,12 +16,14 @@ import asyncio
 import heapq
 import itertools
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 __all__ = ["EmulatorClock", "ManualClock", "SystemClock", "Tracker", "Waiter"]
 
 NS = 1_000_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class Tracker:
@@ -47,7 +49,8 @@ class Tracker:
             self._idle.set()
 
     async def idle(self) -> None:
-        """Return once no tracked task is running."""
+        """Let tasks started just now take their first step, then wait until none is running."""
+        await asyncio.sleep(0)
         while self.running > 0:
             await self._idle.wait()
 
@@ -120,12 +123,15 @@ class SystemClock:
 class ManualClock:
     """Time that moves only through ``advance``: delays and retries run on demand.
 
-    ``start`` is the initial wall time (default: now).
+    ``start`` is the initial wall time (default: now; a naive one is local time).
     """
 
     def __init__(self, start: datetime | None = None) -> None:
         self.tracker = Tracker()
-        self._now = time.time_ns() if start is None else int(start.timestamp()) * NS
+        if start is None:
+            self._now = time.time_ns()
+        else:  # exact to the microsecond, where ``timestamp()`` would round through a float
+            self._now = (start.astimezone(UTC) - _EPOCH) // _MICROSECOND * 1000
         self._timers: list[tuple[int, int, Waiter]] = []
         self._order = itertools.count()
 
@@ -142,29 +148,19 @@ class ManualClock:
             heapq.heappush(self._timers, (deadline_ns, next(self._order), waiter))
         return waiter
 
-    @property
-    def pending(self) -> list[int]:
-        """The deadlines of the timers not yet fired, in order (epoch ns)."""
-        return sorted(deadline for deadline, _, waiter in self._timers if not waiter.woken)
-
-    async def settle(self) -> None:
-        """Wait until every instance is parked or finished."""
-        await asyncio.sleep(0)
-        await self.tracker.idle()
-
     async def advance(self, seconds: float) -> None:
         """Move time forward, firing each due timer in order and settling after each."""
         if seconds < 0:
             raise ValueError("a clock does not go backwards")
         target = self._now + round(seconds * NS)
-        await self.settle()
+        await self.tracker.idle()
         while self._timers and self._timers[0][0] <= target:
             deadline, _, waiter = heapq.heappop(self._timers)
             if waiter.woken:
                 continue
             self._now = max(self._now, deadline)
             waiter.wake()
-            await self.settle()
+            await self.tracker.idle()
         self._now = target
 
     def __repr__(self) -> str:

@@ -49,11 +49,10 @@ class Field:
     kind: str  # string | duration | time | bigint | bool | strmap | struct | ptr
     default: str = ""
     fields: tuple[Field, ...] = ()
-    struct: str = ""
 
 
-def _ptr(go: str, key: str, struct: str, *fields: Field) -> Field:
-    return Field(go, key, "ptr", fields=fields, struct=struct)
+def _ptr(go: str, key: str, *fields: Field) -> Field:
+    return Field(go, key, "ptr", fields=fields)
 
 
 _WALLET = (Field("ID", "id", "string"), Field("Name", "name", "string"))
@@ -75,25 +74,22 @@ KINDS: dict[str, tuple[str, tuple[Field, ...]]] = {
                 "Source",
                 "source",
                 "struct",
-                struct="Source",
                 fields=(
-                    _ptr("Wallet", "wallet", "WalletSource", *_WALLET_REF),
-                    _ptr("Account", "account", "LedgerAccountSource", *_ACCOUNT),
-                    _ptr("Payment", "payment", "PaymentSource", Field("ID", "id", "string")),
+                    _ptr("Wallet", "wallet", *_WALLET_REF),
+                    _ptr("Account", "account", *_ACCOUNT),
+                    _ptr("Payment", "payment", Field("ID", "id", "string")),
                 ),
             ),
             Field(
                 "Destination",
                 "destination",
                 "struct",
-                struct="Destination",
                 fields=(
-                    _ptr("Wallet", "wallet", "WalletDestination", *_WALLET_REF),
-                    _ptr("Account", "account", "LedgerAccountDestination", *_ACCOUNT),
+                    _ptr("Wallet", "wallet", *_WALLET_REF),
+                    _ptr("Account", "account", *_ACCOUNT),
                     _ptr(
                         "Payment",
                         "payment",
-                        "PaymentDestination",
                         Field("PSP", "psp", "string"),
                         Field("ConnectorID", "connectorId", "string"),
                         Field("Metadata", "metadata", "string", default="formanceAccountID"),
@@ -101,7 +97,7 @@ KINDS: dict[str, tuple[str, tuple[Field, ...]]] = {
                     ),
                 ),
             ),
-            _ptr("Amount", "amount", "Monetary", *_MONETARY),
+            _ptr("Amount", "amount", *_MONETARY),
             Field("Metadata", "metadata", "strmap"),
             Field("Timestamp", "timestamp", "time"),
         ),
@@ -112,7 +108,6 @@ KINDS: dict[str, tuple[str, tuple[Field, ...]]] = {
             _ptr(
                 "Account",
                 "account",
-                "UpdateAccount",
                 Field("ID", "id", "string"),
                 Field("Ledger", "ledger", "string", default="main"),
                 Field("Metadata", "metadata", "strmap"),
@@ -322,10 +317,6 @@ def has_placeholder(value: Any) -> bool:
     return False
 
 
-def _ref_json(ref: Resolved | None) -> Any:
-    return None if ref is None else dict(ref)
-
-
 def history_input(kind: str, resolved: Resolved, number: Callable[[int], Any]) -> dict[str, Any]:
     """The stage as the instance history shows it (§6): resolved, defaults filled.
 
@@ -344,7 +335,7 @@ def history_input(kind: str, resolved: Resolved, number: Callable[[int], Any]) -
         body: dict[str, Any] = {}
         for side in ("source", "destination"):
             ends = resolved[side]
-            body[side] = {key: _ref_json(ref) for key, ref in ends.items() if ref is not None}
+            body[side] = {key: dict(ref) for key, ref in ends.items() if ref is not None}
         monetary = resolved.get("amount") or {}
         amount = monetary.get("amount")
         body["amount"] = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -29,8 +29,8 @@ __all__ = ["Fault", "FaultPlan"]
 
 Kind = Literal["latency", "error", "drop", "throttle"]
 When = Literal["before", "after", "mid-body"]
-_KINDS = ("latency", "error", "drop", "throttle")
-_WHENS = ("before", "after", "mid-body")
+_KINDS: tuple[str, ...] = get_args(Kind)
+_WHENS: tuple[str, ...] = get_args(When)
 
 
 def _rate(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -102,18 +102,14 @@ class FaultPlan:
         """Remove every rule."""
         self._rules.clear()
 
-    def reseed(self, seed: int) -> None:
-        """Restart the generator from ``seed``."""
-        self._random.seed(seed)
-
     @property
     def faults(self) -> list[Fault]:
         """The rules in force."""
         return [rule.fault for rule in self._rules]
 
-    def roll(self, route: str | None) -> list[Fault]:
-        """The faults that hit this request to ``route`` (None: not an API route)."""
-        if not self._rules or route is None:
+    def roll(self, route: str) -> list[Fault]:
+        """The faults that hit this request to API or token ``route``."""
+        if not self._rules:
             return []
         hits = []
         for rule in self._rules:

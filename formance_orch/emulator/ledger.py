@@ -1,6 +1,8 @@
 """The in-memory ledger, wallets and payments that ``send`` and ``update`` stages act on.
 
-Ledgers are created on first use. Accounts hold per-asset volumes (``input``,
+Ledgers and accounts are created by the first write accepted on them (a
+refused one creates nothing); reads see every address, empty until used.
+Accounts hold per-asset volumes (``input``,
 ``output``; balance = input - output); ``world`` may go negative, every other
 account is refused a posting that would overdraw it. Wallets are ledger
 accounts named ``wallets:{id}:{balance}`` (``main`` by default); payments are
@@ -130,8 +132,8 @@ class Ledger:
     transactions: list[Transaction] = attrs.field(factory=list)
     references: set[str] = attrs.field(factory=set)
 
-    def account(self, address: str) -> Account:
-        """The account at ``address`` (every address exists, empty until used)."""
+    def open(self, address: str) -> Account:
+        """The account at ``address``, created if new: only for a write being accepted."""
         found = self.accounts.get(address)
         if found is None:
             found = self.accounts[address] = Account(address)
@@ -179,16 +181,14 @@ class Payment:
     scheme: str
     created_ns: int
     metadata: dict[str, str] = attrs.field(factory=dict)
-    source_account_id: str = ""
-    destination_account_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The payment as GetPayment answers it."""
         return {
             "id": self.id,
             "reference": self.reference,
-            "sourceAccountID": self.source_account_id,
-            "destinationAccountID": self.destination_account_id,
+            "sourceAccountID": "",  # seeded payments come from no account
+            "destinationAccountID": "",
             "connectorID": self.connector_id,
             "provider": self.provider,
             "type": self.type,
@@ -241,7 +241,7 @@ class Bank:
     # --- ledger -----------------------------------------------------------------------
 
     def ledger(self, name: str) -> Ledger:
-        """The ledger ``name``, created on first use."""
+        """The ledger ``name``, created if new: only for a write being accepted."""
         found = self.ledgers.get(name)
         if found is None:
             found = self.ledgers[name] = Ledger(name)
@@ -258,14 +258,13 @@ class Bank:
         *,
         metadata: dict[str, str] | None = None,
         reference: str | None = None,
-        timestamp_ns: int | None = None,
     ) -> Transaction:
         """Commit a transaction; raises ``LedgerError`` and then changes nothing."""
         postings = tuple(postings)
-        ledger = self.ledger(ledger_name)
         for number, posting in enumerate(postings):
             _check_posting(number, posting)
-        if reference and reference in ledger.references:
+        held = self.ledgers.get(ledger_name)
+        if reference and held is not None and reference in held.references:
             raise LedgerError(
                 "CONFLICT", f"transaction with reference {reference!r} already exists"
             )
@@ -278,7 +277,7 @@ class Bank:
         short = sorted(
             address
             for (address, asset), out in moved.items()
-            if address != WORLD and out > 0 and ledger.account(address).balance(asset) < out
+            if address != WORLD and out > 0 and self.balance(ledger_name, address, asset) < out
         )
         if short:
             accounts = ", ".join(f"@{address}" for address in short)
@@ -287,17 +286,18 @@ class Bank:
                 "running numscript: script execution failed: "
                 f"account(s) {accounts} had/have insufficient funds",
             )
+        ledger = self.ledger(ledger_name)
         for posting in postings:
-            source = ledger.account(posting.source).volumes.setdefault(posting.asset, [0, 0])
+            source = ledger.open(posting.source).volumes.setdefault(posting.asset, [0, 0])
             source[1] += posting.amount
-            target = ledger.account(posting.destination).volumes.setdefault(posting.asset, [0, 0])
+            target = ledger.open(posting.destination).volumes.setdefault(posting.asset, [0, 0])
             target[0] += posting.amount
         transaction = Transaction(
             id=len(ledger.transactions),
             ledger=ledger_name,
             postings=postings,
             metadata=dict(metadata or {}),
-            timestamp_ns=self._now_ns() if timestamp_ns is None else timestamp_ns,
+            timestamp_ns=self._now_ns(),
             reference=reference,
         )
         ledger.transactions.append(transaction)
@@ -305,16 +305,24 @@ class Bank:
             ledger.references.add(reference)
         return transaction
 
+    def open_account(self, ledger_name: str, address: str) -> Account:
+        """The account at ``address``, created if new (a write); raises ``LedgerError``."""
+        _check_address(address)
+        return self.ledger(ledger_name).open(address)
+
     def add_metadata(self, ledger_name: str, address: str, metadata: dict[str, str]) -> None:
         """Set metadata on an account (created if new)."""
-        _check_address(address)
-        self.ledger(ledger_name).account(address).metadata.update(metadata)
+        self.open_account(ledger_name, address).metadata.update(metadata)
+
+    def account(self, ledger_name: str, address: str) -> Account:
+        """The account as a read sees it (empty if never used); a read creates nothing."""
+        ledger = self.ledgers.get(ledger_name)
+        found = ledger.accounts.get(address) if ledger else None
+        return Account(address) if found is None else found
 
     def balance(self, ledger_name: str, address: str, asset: str) -> int:
         """An account's balance of ``asset`` (0 for an account never used)."""
-        ledger = self.ledgers.get(ledger_name)
-        account = ledger.accounts.get(address) if ledger else None
-        return account.balance(asset) if account else 0
+        return self.account(ledger_name, address).balance(asset)
 
     # --- wallets ----------------------------------------------------------------------
 
@@ -350,14 +358,10 @@ class Bank:
 
     def wallet_balances(self, wallet: Wallet) -> dict[str, dict[str, int]]:
         """Per balance, per asset: what the wallet holds."""
-        ledger = self.ledger(wallet.ledger)
         held: dict[str, dict[str, int]] = {}
         for balance in wallet.balances:
-            account = ledger.accounts.get(wallet.address(balance))
-            assets = {}
-            if account is not None:
-                assets = {asset: account.balance(asset) for asset in sorted(account.volumes)}
-            held[balance] = assets
+            account = self.account(wallet.ledger, wallet.address(balance))
+            held[balance] = {asset: account.balance(asset) for asset in sorted(account.volumes)}
         return held
 
     def wallet_json(self, wallet: Wallet) -> dict[str, Any]:
@@ -381,17 +385,13 @@ class Bank:
         balance: str,
         sources: list[dict[str, Any]],
         metadata: dict[str, str],
-        reference: str | None = None,
     ) -> Transaction:
         """Credit ``balance`` of a wallet from ``sources`` (world when there are none)."""
         wallet = self.wallet(wallet_id)
-        if balance not in wallet.balances:
-            wallet.balances.append(balance)
         if amount < 0:
             raise LedgerError("VALIDATION", "amount must be positive")
         target = wallet.address(balance)
         addresses = [self._subject_address(source) for source in sources] or [WORLD]
-        ledger = self.ledger(wallet.ledger)
         postings: list[Posting] = []
         remaining = amount
         for index, address in enumerate(addresses):
@@ -399,7 +399,7 @@ class Bank:
             if address == WORLD or index == len(addresses) - 1:
                 take = remaining
             else:
-                take = min(remaining, max(ledger.account(address).balance(asset), 0))
+                take = min(remaining, max(self.balance(wallet.ledger, address, asset), 0))
             if take:
                 postings.append(Posting(address, target, take, asset))
                 remaining -= take
@@ -407,7 +407,10 @@ class Bank:
                 break
         if not postings:
             postings.append(Posting(addresses[0], target, 0, asset))
-        return self.post(wallet.ledger, postings, metadata=metadata, reference=reference)
+        transaction = self.post(wallet.ledger, postings, metadata=metadata)
+        if balance not in wallet.balances:
+            wallet.balances.append(balance)
+        return transaction
 
     def debit_wallet(
         self,
@@ -424,13 +427,12 @@ class Bank:
         if amount < 0:
             raise LedgerError("VALIDATION", "amount must be positive")
         target = self._subject_address(destination) if destination else WORLD
-        ledger = self.ledger(wallet.ledger)
         names = balances or ["main"]
         postings: list[Posting] = []
         remaining = amount
         for name in names:
             address = wallet.address(name)
-            take = min(remaining, max(ledger.account(address).balance(asset), 0))
+            take = min(remaining, max(self.balance(wallet.ledger, address, asset), 0))
             if take:
                 postings.append(Posting(address, target, take, asset))
                 remaining -= take

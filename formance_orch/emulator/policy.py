@@ -8,9 +8,11 @@ question (``policy.wait_waits``) and never compares behaviour names.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
+
+from formance_orch.emulator.wire import GoFloat
 
 __all__ = ["CONTRACT", "SERVER", "Behaviour", "Policy", "policy_for"]
 
@@ -37,7 +39,9 @@ class Policy:
     check_requirements_at_create: bool
     #: The largest page size; larger ones are clamped (§2).
     max_page_size: int
-    #: An event sent while no wait_event is pending is kept for a later one (§5 wait_event).
+    #: An event sent while no wait_event is pending is kept for a later one (§5 wait_event),
+    #: also before the first stage started, which the server refuses: 500 ``retrieving
+    #: workflow: sql: no rows in result set`` (§1 POST /instances/{id}/events).
     buffer_events: bool
     #: A malformed trigger or test-trigger body: 400 VALIDATION, else 500 (§1 Triggers).
     bad_trigger_body_status: int
@@ -61,6 +65,10 @@ class Policy:
     fire_once_per_saved_id: bool
     #: A variable that fails to evaluate records an occurrence with the error (§7 Live flow).
     record_variable_errors: bool
+
+    def number(self, value: int) -> Any:
+        """An amount as histories and activity inputs write it (``float64_numbers``: a float64)."""
+        return GoFloat(float(value)) if self.float64_numbers else value
 
 
 SERVER = Policy(

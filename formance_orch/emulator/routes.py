@@ -7,22 +7,26 @@
 * ``/_emulator/...``: the emulator's own control surface (events, faults,
   clock, seeding), outside ``/api``.
 
-Every answer is labelled ``application/json``; unknown paths get Go's
-``404 page not found`` text, wrong methods an empty 405 with ``Allow``, and
-anything unexpected an empty 500 (chi's Recoverer), never a traceback.
+Every answer is labelled ``application/json``, empty ones included, but for
+unknown paths, which get Go's ``404 page not found`` as ``text/plain``. Wrong
+methods get an empty 405 with ``Allow``, anything unexpected an empty 500
+(chi's Recoverer), never a traceback. Control routes refuse with 400
+``{"error": message}``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from formance_orch.emulator import pagination, wire
+from formance_orch.emulator import wire
 from formance_orch.emulator.faults import Fault
+from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.service import Answer, error
 
 if TYPE_CHECKING:
@@ -72,8 +76,6 @@ async def recover(request: web.Request, handler: Handler) -> web.StreamResponse:
         if refused.status == 413:
             return respond(error(400, "http: request body too large"))
         raise
-    except pagination.BadQuery as refused:
-        return respond(error(400, str(refused)))
     except (asyncio.CancelledError, ConnectionResetError):
         raise
     except Exception:
@@ -159,10 +161,6 @@ def _wait(request: web.Request) -> bool:
     return request.query.get("wait", "").lower() in ("true", "1")
 
 
-async def _read_body(request: web.Request) -> bytes:
-    return await request.read()
-
-
 async def info(request: web.Request) -> web.StreamResponse:
     """``/_info``: the raw ``{"version"}`` with no envelope."""
     return respond(Answer(200, {"version": _emulator(request).version}))
@@ -190,23 +188,9 @@ async def token(request: web.Request) -> web.StreamResponse:
 
 async def create_workflow(request: web.Request) -> web.StreamResponse:
     """POST /workflows: YAML only when the content type is exactly ``text/vnd.yaml``."""
-    emulator = _emulator(request)
-    body = await request.read()
-    if request.headers.get("Content-Type") == "text/vnd.yaml":
-        from formance_orch.emulator.yamlish import YAMLError, load_yaml
-
-        try:
-            config = load_yaml(
-                body.decode("utf-8", "replace"), float64=emulator.policy.float64_numbers
-            )
-        except YAMLError as refused:
-            return respond(error(400, f"unmarshalling yaml: {refused}"))
-    else:
-        try:
-            config = emulator.service._decode(body)
-        except ValueError as refused:
-            return respond(error(400, f"unmarshalling json body: {refused}"))
-    return respond(emulator.service.create_workflow(config))
+    yaml = request.headers.get("Content-Type") == "text/vnd.yaml"
+    service = _emulator(request).service
+    return respond(service.create_workflow(await request.read(), yaml=yaml))
 
 
 async def list_workflows(request: web.Request) -> web.StreamResponse:
@@ -298,15 +282,18 @@ async def list_triggers_occurrences(request: web.Request) -> web.StreamResponse:
 # --- the control surface ------------------------------------------------------------------
 
 
+def _control_error(message: str) -> web.Response:
+    """A control route's refusal: 400 ``{"error": message}``."""
+    return web.json_response({"error": message}, status=400)
+
+
 async def _json_body(request: web.Request) -> Any:
     try:
         return wire.decode_json(await request.read(), exact=True)
     except ValueError as refused:
-        raise web.HTTPBadRequest(text=str(refused)) from None
-
-
-def _control_error(message: str) -> web.Response:
-    return web.json_response({"error": message}, status=400)
+        # Raised as the answer itself: an HTTPException is a Response too.
+        error_body = json.dumps({"error": str(refused)})
+        raise web.HTTPBadRequest(text=error_body, content_type=JSON) from None
 
 
 async def control_publish(request: web.Request) -> web.StreamResponse:
@@ -363,9 +350,9 @@ async def control_seed(request: web.Request) -> web.StreamResponse:
     }
     try:
         seeded = seeders[kind](**body)
-    except (TypeError, ValueError) as refused:
+    except (TypeError, ValueError, LedgerError) as refused:
         return _control_error(str(refused))
-    return web.json_response({"data": seeded}, status=201, dumps=lambda v: wire.dumps(v).decode())
+    return respond(Answer(201, {"data": seeded}))
 
 
 async def control_read(request: web.Request) -> web.StreamResponse:
@@ -415,7 +402,9 @@ def build_app(emulator: Emulator) -> web.Application:
         if slash:
             router.add_route(method, V2 + path + "/", handler, name=name + "_slash")
     router.add_post("/_emulator/events", control_publish, name="_events")
-    router.add_route("*", "/_emulator/faults", control_faults, name="_faults")
+    router.add_get("/_emulator/faults", control_faults, name="_faults")
+    router.add_post("/_emulator/faults", control_faults, name="_faults_add")
+    router.add_delete("/_emulator/faults", control_faults, name="_faults_clear")
     router.add_post("/_emulator/clock/advance", control_advance, name="_advance")
     router.add_post("/_emulator/{kind:accounts|wallets|payments}", control_seed, name="_seed")
     router.add_get("/_emulator/{kind:wallets|payments}/{id}", control_read, name="_read")

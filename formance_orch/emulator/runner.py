@@ -25,8 +25,8 @@ from formance_orch.emulator.config import (
 from formance_orch.emulator.ledger import LedgerError
 from formance_orch.emulator.policy import Policy
 from formance_orch.emulator.sending import Activities, ActivityFailed, SendError, run_send
-from formance_orch.emulator.store import ActivityRun, Instance, StageRun, Store, Times, Workflow
-from formance_orch.emulator.wire import GoFloat, parse_rfc3339
+from formance_orch.emulator.store import ActivityRun, Instance, StageRun, Store, Workflow
+from formance_orch.emulator.wire import parse_rfc3339
 
 __all__ = ["Runner"]
 
@@ -47,22 +47,16 @@ class Runner:
         activities: Activities,
         clock: EmulatorClock,
         policy: Policy,
-        times: Times,
         emit: Callable[[str, dict[str, Any]], None],
     ) -> None:
         self.store = store
         self.activities = activities
         self.clock = clock
         self.policy = policy
-        self.times = times
         self.emit = emit
         #: The wait_event stage each instance is parked on: (event name, waiter).
         self.waiting: dict[str, tuple[str, Waiter]] = {}
         self.stage_tasks: dict[str, asyncio.Task[str | None]] = {}
-
-    def number(self, value: int) -> Any:
-        """An amount as the history writes it: through float64 in the ``server`` behaviour."""
-        return GoFloat(float(value)) if self.policy.float64_numbers else value
 
     # --- instances ----------------------------------------------------------------------
 
@@ -126,7 +120,7 @@ class Runner:
         problem = requirements(row.kind, resolved)
         if problem:
             return problem
-        row.input = history_input(row.kind, resolved, self.number)
+        row.input = history_input(row.kind, resolved, self.policy.number)
         task = asyncio.get_running_loop().create_task(self._child(instance, row, resolved))
         self.stage_tasks[instance.id] = task
         try:
@@ -146,20 +140,9 @@ class Runner:
             elif row.kind == "send":
                 await run_send(self._activity_caller(row), resolved, self.activities)
             elif row.kind == "update":
-                account = resolved["account"]
                 key = "account" if self.policy.account_key_in_update_input else "id"
-                await self._activity(
-                    row,
-                    "AddAccountMetadata",
-                    {
-                        "ledger": account["ledger"],
-                        key: account["id"],
-                        "metadata": account["metadata"],
-                    },
-                    lambda: self.activities.add_metadata(
-                        account["ledger"], account["id"], account["metadata"]
-                    ),
-                )
+                call = self._activity_caller(row)
+                await self.activities.add_metadata(call, resolved["account"], key)
         except ActivityFailed as failure:
             # The history shows Temporal's wrapper; the stage, the inner message (§6).
             return self._end_child(row, "activity error", failure.message)
@@ -186,7 +169,7 @@ class Runner:
         duration = resolved.get("duration")
         now = self.clock.now_ns()
         deadline = now + duration if duration else parse_rfc3339(resolved["until"])
-        if deadline > self.clock.now_ns():
+        if deadline > now:
             await self.clock.timer(deadline).park()
 
     async def _wait_event(self, instance: Instance, event: str) -> None:

@@ -72,9 +72,19 @@ class Activities:
 
         return call("CreateTransaction", go_map({"Data": data, "Ledger": ledger}), action)
 
-    def add_metadata(self, ledger: str, account: str, metadata: dict[str, str]) -> None:
-        """AddAccountMetadata: no output."""
-        self.bank.add_metadata(ledger, account, metadata)
+    def add_metadata(self, call: Call, account: dict[str, Any], key: str) -> Awaitable[Any]:
+        """AddAccountMetadata (the ``update`` stage): no output.
+
+        The input is ``{"ledger", key, "metadata"}`` in the struct's order; ``key``
+        is ``account`` as the real server names it, or the contract's ``id`` (§6).
+        """
+        ledger, address, metadata = account["ledger"], account["id"], account["metadata"]
+
+        def action() -> None:
+            self.bank.add_metadata(ledger, address, metadata)
+
+        data = {"ledger": ledger, key: address, "metadata": metadata}
+        return call("AddAccountMetadata", data, action)
 
     async def wallet(self, call: Call, ref: dict[str, Any]) -> Wallet:
         """GetWallet by id, or ListWallets by name (exactly one must match)."""
@@ -297,10 +307,10 @@ async def _route(
             _check_psp(payment)
 
             def get_account() -> Any:
-                return {"data": acts.bank.ledger(src["ledger"]).account(src["id"]).to_json()}
+                return {"data": acts.bank.account(src["ledger"], src["id"]).to_json()}
 
             await call("GetAccount", {"id": src["id"], "ledger": src["ledger"]}, get_account)
-            held = acts.bank.ledger(src["ledger"]).account(src["id"]).metadata
+            held = acts.bank.account(src["ledger"], src["id"]).metadata
             target = _formance_account_id(held, payment)
             await acts.stripe_transfer(call, amount, asset, target, payment, metadata)
             await acts.create_transaction(

@@ -1,4 +1,6 @@
-"""The 18 operations' logic, independent of HTTP: each returns an ``Answer``.
+"""The operations' logic, independent of HTTP: each returns an ``Answer``.
+
+17 of the 18 operations: ``routes`` answers ``/_info`` itself.
 
 Every status and message follows REAL-SERVER §1 (the "Summary: unknown ids"
 table especially) or the policy's choice where the two behaviours differ.
@@ -7,7 +9,7 @@ table especially) or the policy's choice where the two behaviours differ.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,7 +25,7 @@ from formance_orch.emulator.config import (
 )
 from formance_orch.emulator.policy import Policy
 from formance_orch.emulator.runner import Runner
-from formance_orch.emulator.store import Instance, Store, Times, Workflow
+from formance_orch.emulator.store import Instance, Store, Times, Trigger, Workflow
 from formance_orch.emulator.triggers import TriggerInvalid, Triggers
 from formance_orch.emulator.wire import decode_json, go_map, go_type_name
 
@@ -91,8 +93,26 @@ class Service:
         self.policy = policy
         self.times = times
 
-    def _decode(self, body: bytes) -> Any:
-        return decode_json(body, exact=not self.policy.float64_numbers)
+    def _page(
+        self,
+        query: Mapping[str, str],
+        rows: Callable[[Any], Sequence[Any]],
+        render: Callable[[Any], Any],
+        *,
+        filters: Callable[[], Any],
+        check_filters: Callable[[Any], Any] = lambda value: value,
+    ) -> Answer:
+        """The page ``query`` asks for of ``rows(filters)``, or 400 for a bad size or cursor."""
+        try:
+            page_query = pagination.read_query(
+                query,
+                maximum=self.policy.max_page_size,
+                filters=filters,
+                check_filters=check_filters,
+            )
+        except pagination.BadQuery as refused:
+            return error(400, str(refused))
+        return cursor(pagination.page(rows(page_query.filters), page_query, render))
 
     def _unknown(self, message: str, contract_message: str) -> Answer:
         if self.policy.unknown_status == 404:
@@ -101,11 +121,29 @@ class Service:
 
     # --- workflows ----------------------------------------------------------------------
 
-    def create_workflow(self, config: Any) -> Answer:
-        """POST /workflows with the body already decoded (JSON or YAML)."""
+    def create_workflow(self, body: bytes, *, yaml: bool = False) -> Answer:
+        """POST /workflows: ``body`` is YAML (``Content-Type: text/vnd.yaml``) or JSON (§1)."""
+        config: Any
+        if yaml:
+            from formance_orch.emulator.yamlish import YAMLError, load_yaml
+
+            text = body.decode("utf-8", "replace")
+            try:
+                config = load_yaml(text, float64=self.policy.float64_numbers)
+            except YAMLError as refused:
+                return error(400, f"unmarshalling yaml: {refused}")
+            prefix = "unmarshalling workflow data"  # the map, re-encoded, into Config
+        else:
+            try:
+                config = decode_json(body, exact=not self.policy.float64_numbers)
+            except ValueError as refused:
+                return error(400, f"unmarshalling json body: {refused}")
+            prefix = "unmarshalling json body"
+            if config is None:  # JSON null leaves the Config as it was: empty
+                config = {}
         problem = _config_type_error(config)
         if problem:
-            return error(400, f"unmarshalling json body: {problem}")
+            return error(400, f"{prefix}: {problem}")
         config = {"name": config.get("name") or "", "stages": config.get("stages")}
         try:
             check_config(config)
@@ -133,11 +171,10 @@ class Service:
 
     def list_workflows(self, query: Mapping[str, str]) -> Answer:
         """GET /workflows (soft-deleted ones hidden)."""
-        page_query = pagination.read_query(
-            query, maximum=self.policy.max_page_size, filters=lambda: None
-        )
         rows = [w for w in self.store.workflows.values() if w.deleted_ns is None]
-        return cursor(pagination.page(rows, page_query, lambda w: w.to_json(self.times)))
+        return self._page(
+            query, lambda _: rows, lambda w: w.to_json(self.times), filters=lambda: None
+        )
 
     def get_workflow(self, workflow_id: str) -> Answer:
         """GET /workflows/{id}."""
@@ -197,21 +234,24 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return {"WorkflowID": workflow_id, "Running": running}
 
-        page_query = pagination.read_query(
-            query, maximum=self.policy.max_page_size, filters=filters, check_filters=from_cursor
-        )
-        workflow_id, running = page_query.filters["WorkflowID"], page_query.filters["Running"]
-        workflows = self.store.workflows
-        rows = [
-            instance
-            for instance in self.store.instances.values()
-            if (not workflow_id or instance.workflow_id == workflow_id)
-            and not (running and instance.terminated)
-            and workflows[instance.workflow_id].deleted_ns is None
-        ]
+        def rows(wanted: dict[str, Any]) -> list[Instance]:
+            workflow_id, running = wanted["WorkflowID"], wanted["Running"]
+            workflows = self.store.workflows
+            return [
+                instance
+                for instance in self.store.instances.values()
+                if (not workflow_id or instance.workflow_id == workflow_id)
+                and not (running and instance.terminated)
+                and workflows[instance.workflow_id].deleted_ns is None
+            ]
+
         with_status = self.policy.list_instances_with_status
-        return cursor(
-            pagination.page(rows, page_query, lambda i: i.to_json(self.times, status=with_status))
+        return self._page(
+            query,
+            rows,
+            lambda i: i.to_json(self.times, status=with_status),
+            filters=filters,
+            check_filters=from_cursor,
         )
 
     def get_instance(self, instance_id: str) -> Answer:
@@ -229,8 +269,10 @@ class Service:
             return error(400, str(refused))
         if not isinstance(decoded, dict):
             return error(400, _go_json_error(decoded, "Go value of type workflow.Event"))
-        name = decoded.get("name") or ""
-        if not isinstance(name, str):
+        name = decoded.get("name")
+        if name is None:  # absent or null: Go leaves the string empty
+            name = ""
+        elif not isinstance(name, str):
             return error(400, _go_json_error(name, "Go struct field Event.name of type string"))
         instance = self.store.instances.get(instance_id)
         if instance is None:
@@ -318,19 +360,21 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return {"Name": name}
 
-        page_query = pagination.read_query(
+        def rows(wanted: dict[str, Any]) -> list[Trigger]:
+            name = wanted["Name"].lower()
+            return [
+                trigger
+                for trigger in self.store.triggers.values()
+                if not trigger.deleted and name in trigger.name.lower()
+            ]
+
+        return self._page(
             query,
-            maximum=self.policy.max_page_size,
+            rows,
+            lambda t: t.to_json(),
             filters=lambda: {"Name": query.get("name", "")},
             check_filters=from_cursor,
         )
-        name = page_query.filters["Name"].lower()
-        rows = [
-            trigger
-            for trigger in self.store.triggers.values()
-            if not trigger.deleted and name in trigger.name.lower()
-        ]
-        return cursor(pagination.page(rows, page_query, lambda t: t.to_json()))
 
     def read_trigger(self, trigger_id: str) -> Answer:
         """GET /triggers/{id}."""
@@ -374,15 +418,15 @@ class Service:
                 raise pagination.BadQuery("invalid 'cursor' query param")
             return found
 
-        page_query = pagination.read_query(
+        return self._page(
             query,
-            maximum=self.policy.max_page_size,
+            lambda wanted: [
+                o for o in self.store.occurrences if o.trigger_id == wanted["TriggerID"]
+            ],
+            lambda o: o.to_json(self.times),
             filters=lambda: {"TriggerID": trigger_id},
             check_filters=lambda raw: {"TriggerID": from_cursor(raw)},
         )
-        wanted = page_query.filters["TriggerID"]
-        rows = [o for o in self.store.occurrences if o.trigger_id == wanted]
-        return cursor(pagination.page(rows, page_query, lambda o: o.to_json(self.times)))
 
 
 def _go_parse_int(text: str) -> int | None:

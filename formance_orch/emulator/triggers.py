@@ -130,28 +130,22 @@ class Triggers:
 
         return link
 
-    def _evaluate(self, source: str, event: Any) -> _Evaluation:
-        link_errors: list[LinkError] = []
-        link = self._link()
+    def _evaluate(self, source: str, event: Any, *, variable: bool = False) -> _Evaluation:
+        """Run ``source`` on ``event``: its value (a variable's text when ``variable``) or error.
 
-        def guarded_link(*args: Any) -> Any:
-            try:
-                return link(*args)
-            except LinkError as error:
-                link_errors.append(error)
-                raise
-
+        Formatting a variable can fail too (a NaN or an infinity is no JSON):
+        that is the variable's error, as on the service.
+        """
         try:
             program = expr.compile_expression(source)
-            value = program.run({"event": event}, {"link": guarded_link})
+            value = program.run({"event": event}, {"link": self._link()})
+            if variable:
+                value = expr.format_variable(value)
         except expr.ExprError as error:
-            if link_errors:
-                return _Evaluation(error=link_errors[0].message, link_failed=True)
-            return _Evaluation(error=error.message)
-        except LinkError as error:
-            return _Evaluation(error=error.message, link_failed=True)
-        except Exception as error:  # noqa: BLE001 - a failing link() GET is an ordinary error
-            return _Evaluation(error=str(error))
+            # ``run`` raises only EvalError, with what ``link`` raised as its cause.
+            return _Evaluation(
+                error=error.message, link_failed=isinstance(error.__cause__, LinkError)
+            )
         return _Evaluation(value=value)
 
     def test(self, trigger: Trigger, body: Any) -> dict[str, Any]:
@@ -168,28 +162,24 @@ class Triggers:
         if matched and trigger.vars:
             variables: dict[str, Any] = {}
             for name, source in sorted(trigger.vars.items()):
-                outcome = self._evaluate(source, event)
+                outcome = self._evaluate(source, event, variable=True)
                 entry: dict[str, Any] = {}
                 if outcome.error is not None:
                     entry["error"] = outcome.error
-                else:
-                    text = expr.format_variable(outcome.value)
-                    if text:
-                        entry["value"] = text
+                elif outcome.value:  # ``value`` is omitempty
+                    entry["value"] = outcome.value
                 variables[name] = entry
             result["variables"] = variables
         return result
 
     # --- events -------------------------------------------------------------------------
 
-    def publish(
-        self, event_type: str, payload: Any, *, app: str = "emulator", version: str = "v1"
-    ) -> list[Occurrence]:
+    def publish(self, event_type: str, payload: Any) -> list[Occurrence]:
         """Publish an event: fire every live trigger on ``event_type`` whose filter is true."""
         envelope = {
             "date": utc_micro_time(self.now_ns()),
-            "app": app,
-            "version": version,
+            "app": "emulator",
+            "version": "v1",
             "type": event_type,
             "payload": go_map(payload),
         }
@@ -216,7 +206,7 @@ class Triggers:
     def _execute(self, trigger: Trigger, event: Any, envelope: dict[str, Any]) -> Occurrence | None:
         variables: dict[str, str] = {}
         for name, source in sorted((trigger.vars or {}).items()):
-            outcome = self._evaluate(source, event)
+            outcome = self._evaluate(source, event, variable=True)
             if outcome.error is not None:
                 if not (outcome.link_failed or self.policy.record_variable_errors):
                     return None  # retried forever by Temporal: nothing is recorded
@@ -224,7 +214,7 @@ class Triggers:
                 if outcome.link_failed:  # the activity's failure, as Temporal words it
                     error = f"activity error (type: EvalTriggerVariables, {_ACTIVITY_IDS}): {error}"
                 return self._record(trigger, envelope, error=error)
-            variables[name] = expr.format_variable(outcome.value)
+            variables[name] = outcome.value
         workflow = self.store.workflows[trigger.workflow_id]
         instance_id = str(uuid.uuid4())
         if self.policy.child_style_trigger_ids:

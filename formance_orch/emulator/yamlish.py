@@ -1,10 +1,11 @@
 """YAML workflow configs (``Content-Type: text/vnd.yaml``, REAL-SERVER §1 POST /workflows).
 
-PyYAML's ``safe_load`` is used when it is installed. Otherwise a small parser
+PyYAML (``safe_load_all``, first document) is used when installed. Otherwise a parser
 reads the block-style subset workflow configs are written in: nested
 mappings and ``-`` sequences by indentation, plain and quoted scalars,
 ``#`` comments, and the empty flow collections ``{}`` and ``[]``. The result
-goes to JSON form as the real service does (YAML -> map -> JSON -> Config).
+goes to JSON form as the real service does (YAML -> map -> JSON -> Config):
+the first document must decode as a map, the Config step is the caller's.
 """
 
 from __future__ import annotations
@@ -23,20 +24,44 @@ class YAMLError(ValueError):
     """A document that does not parse."""
 
 
-def load_yaml(text: str, *, float64: bool) -> Any:
-    """The document as JSON values (numbers as ``GoFloat`` when ``float64``)."""
+#: No document at all (an empty stream), as opposed to a null one.
+_EMPTY: Any = object()
+
+
+def load_yaml(text: str, *, float64: bool) -> dict[str, Any]:
+    """The first document as Go decodes it into ``map[string]any`` (GoFloat numbers if float64).
+
+    Raises ``YAMLError`` when it does not parse, for an empty stream (``EOF``)
+    and for a document that is not a mapping; a null document is an empty map.
+    """
     try:
         import yaml
     except ImportError:
         value = _Parser(text).document()
     else:
         try:
-            value = yaml.safe_load(text)
+            value = next(iter(yaml.safe_load_all(text)), _EMPTY)
         except yaml.YAMLError as error:
             raise YAMLError(str(error).replace("\n", " ")) from None
         except RecursionError:
             raise YAMLError("document nested too deeply") from None
-    return _to_json(value, float64)
+    if value is _EMPTY:
+        raise YAMLError("EOF")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise YAMLError(f"cannot unmarshal {_tag(value)} into map[string]interface {{}}")
+    result: dict[str, Any] = _to_json(value, float64)
+    return result
+
+
+def _tag(value: Any) -> str:
+    """The YAML tag of a decoded node, as yaml.v3 names it in its type errors."""
+    if isinstance(value, list):
+        return "!!seq"
+    if isinstance(value, bool):
+        return "!!bool"
+    return {int: "!!int", float: "!!float"}.get(type(value), "!!str")
 
 
 def _to_json(value: Any, float64: bool) -> Any:
@@ -114,7 +139,7 @@ class _Parser:
 
     def document(self) -> Any:
         if not self.lines:
-            return None
+            return _EMPTY
         value = self.block(self.lines[0][0])
         if self.position != len(self.lines):
             raise YAMLError(f"unexpected content: {self.lines[self.position][1]}")

@@ -136,7 +136,7 @@ async def test_wait_true_waits_only_by_contract(
         assert result.terminated is True
         assert result.error is None
     await emu.settle()
-    assert emu.bank.ledger("main").account("users:bob").metadata == {"tier": "gold"}
+    assert emu.bank.account("main", "users:bob").metadata == {"tier": "gold"}
 
 
 async def test_insufficient_funds_retry_forever_on_the_server_and_fail_by_contract(
@@ -171,6 +171,40 @@ async def test_insufficient_funds_retry_forever_on_the_server_and_fail_by_contra
         assert activities[0].error == message
         history = (await orchestration_v2_get_instance_history(core, instance.id)).unwrap()
         assert history[0].error == "activity error"
+
+
+async def test_refused_sends_create_no_account_and_no_wallet_balance(
+    emu: Emulator, core: SDKCore
+) -> None:
+    wallet = emu.seed_wallet("w")
+    flow = await workflow_id(
+        core,
+        Send(
+            amount=Monetary("USD/2", 100),
+            source=Account("users:bob", ledger="L"),
+            destination=Account("users:alice", ledger="L"),
+        ),
+    )
+    credit = await workflow_id(
+        core,
+        {
+            "send": {
+                "amount": {"amount": -5, "asset": "USD/2"},
+                "source": {"account": {"id": "world"}},
+                "destination": {"wallet": {"id": wallet["id"], "balance": "extra"}},
+            }
+        },
+    )
+    (await orchestration_v2_run_workflow(core, flow)).unwrap()
+    (await orchestration_v2_run_workflow(core, credit)).unwrap()
+    await emu.settle()
+
+    async with aiohttp.ClientSession() as session:
+        for address in ("users:bob", "users:alice"):
+            async with session.get(f"{emu.url}/_emulator/accounts/L/{address}") as response:
+                assert response.status == 404
+    assert emu.bank.wallet_balances(emu.wallets[0]) == {"main": {}}
+    assert emu.transactions == []
 
 
 async def test_a_negative_amount_fails_the_stage_in_both_behaviours(

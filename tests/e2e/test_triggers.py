@@ -193,3 +193,57 @@ async def test_a_link_error_records_an_occurrence_without_instance(
     assert "link 'owner' not defined for object (type: APPLICATION, retryable: false)" in (
         occurrence.error
     )
+
+
+async def test_a_variable_that_is_no_json_number_is_its_error(
+    emu: Emulator, core: SDKCore, behaviour: str
+) -> None:
+    flow = await payout_workflow(core)
+    trigger = (
+        await orchestration_v2_create_trigger(
+            core,
+            event="X",
+            workflow_id=flow,
+            vars={"amount": "0.0/0", "user": "-1/0.0", "fine": '"u"'},
+        )
+    ).unwrap()
+
+    tested = (await orchestration_v2_test_trigger(core, trigger.id, payload={})).unwrap()
+    fired = emu.publish("X", {})
+
+    assert tested.variables["amount"].error == "json: unsupported value: NaN"
+    assert tested.variables["user"].error == "json: unsupported value: -Inf"
+    assert tested.variables["fine"].value == "u"
+    # An ordinary (retryable) error: retried forever on the server, recorded in the contract.
+    if behaviour == "server":
+        assert fired == []
+    else:
+        assert [occurrence.error for occurrence in fired] == ["json: unsupported value: NaN"]
+        assert fired[0].instance is None
+
+
+async def test_link_follows_the_emulator_and_a_missing_target_is_an_ordinary_error(
+    emu: Emulator, core: SDKCore, behaviour: str
+) -> None:
+    flow = await payout_workflow(core)
+    wallet = emu.seed_wallet("owner_wallet")
+    created = await orchestration_v2_create_trigger(
+        core, event="X", workflow_id=flow, vars={"amount": "1", "user": 'link(event, "owner").name'}
+    )
+    assert isinstance(created, Ok)
+    found = {"links": [{"name": "owner", "uri": f"/_emulator/wallets/{wallet['id']}"}]}
+    missing = {"links": [{"name": "owner", "uri": "/_emulator/wallets/nope"}]}
+
+    fired = emu.publish("X", found)
+    failed = emu.publish("X", missing)
+    await emu.settle()
+
+    assert [occurrence.error for occurrence in fired] == [None]
+    assert emu.balance("users:owner_wallet", "USD/2") == 1
+    # Not a link refusal: retried forever on the server, recorded in the contract.
+    if behaviour == "server":
+        assert failed == []
+    else:
+        assert [occurrence.error for occurrence in failed] == [
+            "GET /_emulator/wallets/nope: 404 Not Found"
+        ]

@@ -7,9 +7,11 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +88,9 @@ async def test_wrong_methods_and_unknown_paths_answer_as_chi(formance_emulator: 
         async with session.get(formance_emulator.url + API + "/nothing/here") as response:
             assert response.status == 404
             assert await response.read() == b"404 page not found\n"
+        async with session.put(formance_emulator.url + "/_emulator/faults") as response:
+            assert response.status == 405
+            assert response.headers["Allow"] == "DELETE, GET, HEAD, POST"
 
 
 async def test_the_control_surface(formance_emulator: Emulator) -> None:
@@ -109,6 +114,146 @@ async def test_the_control_surface(formance_emulator: Emulator) -> None:
         assert (await read.json())["data"]["id"] == wallet["id"]
         assert (await cleared.json()) == {"faults": []}
     assert formance_emulator.events[0]["type"] == "X"
+
+
+async def test_control_routes_refuse_bad_json_in_their_own_shape(
+    formance_emulator: Emulator,
+) -> None:
+    base = formance_emulator.url + "/_emulator"
+    async with aiohttp.ClientSession() as session:
+        for path in ("/events", "/faults", "/clock/advance", "/accounts"):
+            async with session.post(base + path, data=b"{") as response:
+                assert response.status == 400, path
+                assert response.content_type == "application/json", path
+                assert (await response.json())["error"].startswith("invalid character"), path
+
+
+async def test_seeding_what_the_ledger_refuses_is_a_400(formance_emulator: Emulator) -> None:
+    base = formance_emulator.url + "/_emulator"
+    async with aiohttp.ClientSession() as session:
+        address = await session.post(
+            base + "/accounts", json={"address": "bad address", "asset": "USD", "amount": 1}
+        )
+        amount = await session.post(base + "/wallets", json={"name": "w", "balances": {"USD": -1}})
+        asset = await session.post(
+            base + "/accounts",
+            json={"address": "users:a", "asset": "usd", "amount": 1, "metadata": {"k": "v"}},
+        )
+        untouched = await session.get(base + "/accounts/default/users:a")
+
+        assert address.status == 400
+        assert (await address.json()) == {"error": "invalid account address: 'bad address'"}
+        assert amount.status == 400
+        assert (await amount.json()) == {"error": "amount must be positive"}
+        assert asset.status == 400
+        assert untouched.status == 404  # the metadata was not set either
+
+
+async def _post(url: str, body: bytes, content_type: str) -> tuple[int, Any]:
+    """POST ``body``: the status and the JSON answer."""
+    headers = {"Content-Type": content_type}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        return response.status, await response.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b'{"name": false}', 400, "json: cannot unmarshal bool into Go struct field Event.name"),
+        (b'{"name": []}', 400, "json: cannot unmarshal array into Go struct field Event.name"),
+        (b'{"name": {}}', 400, "json: cannot unmarshal object into Go struct field Event.name"),
+        (b'{"name": 1}', 400, "json: cannot unmarshal number into Go struct field Event.name"),
+        (b'{"name": null}', 500, "retrieving workflow: sql: no rows in result set"),
+        (b"{}", 500, "retrieving workflow: sql: no rows in result set"),
+    ],
+)
+async def test_an_event_name_must_decode_as_a_go_string(
+    formance_emulator: Emulator, body: bytes, status: int, message: str
+) -> None:
+    url = formance_emulator.url + API + "/instances/unknown/events"
+    answered, answer = await _post(url, body, "application/json")
+
+    assert answered == status
+    assert answer["errorMessage"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b"name: 1\n", "text/vnd.yaml", "unmarshalling workflow data: json: cannot unmarshal"),
+        (b"stages: {}\n", "text/vnd.yaml", "unmarshalling workflow data: json: cannot unmarshal"),
+        (b"- a\n- b\n", "text/vnd.yaml", "unmarshalling yaml: cannot unmarshal !!seq into"),
+        (b"", "text/vnd.yaml", "unmarshalling yaml: EOF"),
+        (b'{"name": 1}', "application/json", "unmarshalling json body: json: cannot unmarshal"),
+        (b"", "application/json", "unmarshalling json body: EOF"),
+    ],
+)
+async def test_workflow_bodies_are_refused_with_the_step_that_failed(
+    formance_emulator: Emulator, body: bytes, content_type: str, message: str
+) -> None:
+    status, answer = await _post(formance_emulator.url + API + "/workflows", body, content_type)
+
+    assert status == 400
+    assert answer["errorCode"] == "VALIDATION"
+    assert answer["errorMessage"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"), [(b"null", "application/json"), (b"~", "text/vnd.yaml")]
+)
+async def test_a_null_workflow_body_is_an_empty_config(
+    formance_emulator: Emulator, body: bytes, content_type: str
+) -> None:
+    status, answer = await _post(formance_emulator.url + API + "/workflows", body, content_type)
+
+    assert status == 201
+    assert answer["data"]["config"] == {"name": "", "stages": None}
+
+
+@pytest.mark.parametrize(("behaviour", "key"), [("server", "account"), ("contract", "id")])
+async def test_the_update_activity_input_is_written_in_struct_order(
+    formance_emulator_factory: Callable[..., Awaitable[Emulator]], behaviour: str, key: str
+) -> None:
+    emu = await formance_emulator_factory(behaviour=behaviour)
+    account = {"id": "users:a", "ledger": "main", "metadata": {"k": "v"}}
+    async with aiohttp.ClientSession() as session:
+        created = await session.post(
+            emu.url + API + "/workflows", json={"stages": [{"update": {"account": account}}]}
+        )
+        workflow = (await created.json())["data"]["id"]
+        started = await session.post(f"{emu.url}{API}/workflows/{workflow}/instances")
+        instance = (await started.json())["data"]["id"]
+        await emu.settle()
+        url = f"{emu.url}{API}/instances/{instance}/stages/0/history"
+        async with session.get(url) as response:
+            body = await response.text()
+
+    expected = f'{{"ledger":"main","{key}":"users:a","metadata":{{"k":"v"}}}}'
+    assert f'"input":{{"AddAccountMetadata":{expected}}}' in body
+    assert emu.bank.account("main", "users:a").metadata == {"k": "v"}
+
+
+@pytest.mark.parametrize(("behaviour", "status"), [("server", 500), ("contract", 204)])
+async def test_an_event_before_the_first_stage_started(
+    formance_emulator_factory: Callable[..., Awaitable[Emulator]], behaviour: str, status: int
+) -> None:
+    emu = await formance_emulator_factory(behaviour=behaviour, clock=ManualClock())
+    stages = b'{"stages": [{"wait_event": {"event": "go"}}]}'
+    workflow = emu.service.create_workflow(stages).body["data"]["id"]
+    started = await emu.service.run_workflow(workflow, None, wait=False)
+    instance = emu.instances[0]
+
+    answer = emu.service.send_event(started.body["data"]["id"], b'{"name": "go"}')
+    await emu.settle()
+
+    assert instance.stages  # the first stage started only after the event was sent
+    assert answer.status == status
+    if behaviour == "server":
+        assert answer.body["errorMessage"] == "retrieving workflow: sql: no rows in result set"
+    assert instance.terminated == (behaviour == "contract")  # the kept event ended the wait
 
 
 def test_the_command_line_prints_its_url_first_and_stops_on_sigterm() -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta, timezone
+import sys
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from formance_orch.emulator import pagination
+from formance_orch.emulator import Emulator, ManualClock, pagination
+from formance_orch.emulator.clock import NS
 from formance_orch.emulator.config import ConfigError, check_config, resolve_stage
 from formance_orch.emulator.godur import format_duration, parse_duration
 from formance_orch.emulator.wire import (
@@ -19,7 +21,7 @@ from formance_orch.emulator.wire import (
     local_time,
     utc_micro_time,
 )
-from formance_orch.emulator.yamlish import YAMLError, _Parser
+from formance_orch.emulator.yamlish import YAMLError, _Parser, load_yaml
 
 
 @pytest.mark.parametrize(
@@ -114,6 +116,34 @@ def test_bad_page_sizes(size: str) -> None:
         pagination.read_query({"pageSize": size}, maximum=100, filters=dict)
 
 
+def _cursor(filters: object) -> str:
+    raw = json.dumps({"offset": 0, "pageSize": 15, "filters": filters}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_every_list_answers_a_bad_page_size_or_cursor_filter_with_a_400() -> None:
+    service = Emulator().service
+    lists = {
+        "workflows": (service.list_workflows, None),
+        "instances": (service.list_instances, {"WorkflowID": 1}),
+        "triggers": (service.list_triggers, {"Name": []}),
+        "occurrences": (lambda q: service.list_occurrences("t", q), {"TriggerID": False}),
+    }
+
+    for name, (listing, bad_filters) in lists.items():
+        sized = listing({"pageSize": "x"})
+        assert (sized.status, sized.body["errorMessage"]) == (
+            400,
+            "invalid 'pageSize' query param",
+        ), name
+        if bad_filters is not None:
+            filtered = listing({"cursor": _cursor(bad_filters)})
+            assert (filtered.status, filtered.body["errorMessage"]) == (
+                400,
+                "invalid 'cursor' query param",
+            ), name
+
+
 def test_a_hand_made_cursor_with_page_size_0_returns_everything() -> None:
     cursor = base64.urlsafe_b64encode(b'{"offset":0,"pageSize":0}').decode().rstrip("=")
     query = pagination.read_query({"cursor": cursor}, maximum=100, filters=dict)
@@ -149,6 +179,22 @@ stages:
         _Parser("a: 1\n   b: 2\n").document()
 
 
+@pytest.mark.parametrize("reader", ["pyyaml", "built-in"])
+def test_a_yaml_body_decodes_as_a_go_map(reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if reader == "built-in":
+        monkeypatch.setitem(sys.modules, "yaml", None)  # the import fails: the fallback runs
+
+    assert load_yaml("name: a\nstages: []\n", float64=False) == {"name": "a", "stages": []}
+    assert load_yaml("name: 1\n", float64=True) == {"name": GoFloat(1.0)}
+    assert load_yaml("~\n", float64=False) == {}  # null leaves the map empty
+    with pytest.raises(YAMLError, match=r"^EOF$"):
+        load_yaml("# only a comment\n", float64=False)
+    with pytest.raises(YAMLError, match=r"^cannot unmarshal !!seq into map\[string\]interface"):
+        load_yaml("- a\n", float64=False)
+    with pytest.raises(YAMLError, match=r"^cannot unmarshal !!str into"):
+        load_yaml("text\n", float64=False)
+
+
 def test_config_type_errors_are_chained_as_go_does() -> None:
     stage = {"send": {"source": {"account": {"id": GoFloat(1.0)}}, "destination": {}}}
 
@@ -179,3 +225,12 @@ def test_variables_substitute_and_defaults_fill() -> None:
     assert resolved["metadata"] == {"${key}": "u1"}  # keys are not substituted
     with pytest.raises(ConfigError, match="unable to parse 'abc' as big int"):
         resolve_stage(stage, {"amount": "abc"})
+
+
+def test_a_manual_clock_starts_exactly_at_its_start() -> None:
+    start = datetime(2024, 9, 23, 10, 0, 0, 123456, tzinfo=UTC)
+    naive = datetime(2024, 9, 23, 10, 0, 0, 999999)
+
+    assert ManualClock(start).now_ns() == 1_727_085_600_123_456_000
+    assert ManualClock(naive).now_ns() % NS == 999_999_000
+    assert ManualClock(naive).now_ns() // 1000 == round(naive.timestamp() * 1e6)
